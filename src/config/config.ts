@@ -1,0 +1,131 @@
+/**
+ * Vigil's configuration: defaults, then an optional JSON config file (`VIGIL_CONFIG`), then `VIGIL_*`
+ * environment variables, then command-line flags. Every value is validated here; a bad one stops startup
+ * with a `VIGIL_CONFIG_INVALID` error naming it. Variables and file keys are listed in `docs/configuration.md`.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Credential } from '../auth/credential-store.js'
+import { VigilError } from '../core/vigil-error.js'
+
+export interface VigilConfig {
+  readonly host: string
+  readonly port: number
+  /** Data directory, or `:memory:` for a database that lives and dies with the process. */
+  readonly dataDir: string
+  readonly logLevel: string
+  /** Largest request body accepted, bytes. */
+  readonly maxBodyBytes: number
+  /** Accept the development credentials (`test`/`test`, 12-digit key ids). */
+  readonly devCredentials: boolean
+  readonly credentials: readonly Credential[]
+  readonly sqliteSynchronous: 'NORMAL' | 'FULL'
+  /** Duration of Inspector's ENABLING/DISABLING states, milliseconds. */
+  readonly inspectorTransitionMs: number
+}
+
+export const DEFAULTS: VigilConfig = {
+  host: '127.0.0.1',
+  port: 4580,
+  dataDir: './.vigil',
+  logLevel: 'info',
+  maxBodyBytes: 10 * 1024 * 1024,
+  devCredentials: true,
+  credentials: [],
+  sqliteSynchronous: 'NORMAL',
+  inspectorTransitionMs: 0,
+}
+
+/** The SQLite database path for a configuration. */
+export function databasePath(config: VigilConfig): string {
+  return config.dataDir === ':memory:' ? ':memory:' : join(config.dataDir, 'vigil.db')
+}
+
+function invalid(name: string, problem: string): VigilError {
+  return new VigilError('VIGIL_CONFIG_INVALID', `${name}: ${problem}`)
+}
+
+function integer(name: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text)) throw invalid(name, `expected a whole number, got '${text}'`)
+  const n = Number(text)
+  if (n < min || n > max) throw invalid(name, `must be between ${min} and ${max}, got ${n}`)
+  return n
+}
+
+function bool(name: string, text: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(text)) return true
+  if (/^(0|false|no|off)$/i.test(text)) return false
+  throw invalid(name, `expected true or false, got '${text}'`)
+}
+
+function fileConfig(path: string): Partial<VigilConfig> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (cause) {
+    throw new VigilError('VIGIL_CONFIG_INVALID', `VIGIL_CONFIG: cannot read ${path}`, { cause })
+  }
+  if (typeof parsed !== 'object' || parsed === null)
+    throw invalid('VIGIL_CONFIG', 'expected a JSON object')
+  const obj = parsed as Record<string, unknown>
+  const out: { -readonly [K in keyof VigilConfig]?: VigilConfig[K] } = {}
+  if (obj.devCredentials !== undefined) {
+    if (typeof obj.devCredentials !== 'boolean')
+      throw invalid('devCredentials', 'expected a boolean')
+    out.devCredentials = obj.devCredentials
+  }
+  if (obj.credentials !== undefined) {
+    if (!Array.isArray(obj.credentials)) throw invalid('credentials', 'expected a list')
+    out.credentials = obj.credentials.map((c: unknown, i) => {
+      const cred = c as Record<string, unknown>
+      for (const key of ['accessKeyId', 'secretAccessKey', 'accountId'])
+        if (typeof cred[key] !== 'string')
+          throw invalid(`credentials[${i}].${key}`, 'expected a string')
+      if (!/^\d{12}$/.test(cred.accountId as string))
+        throw invalid(`credentials[${i}].accountId`, 'expected 12 digits')
+      return cred as unknown as Credential
+    })
+  }
+  return out
+}
+
+/**
+ * Builds the configuration.
+ * @param env environment variables (`process.env`)
+ * @param overrides values from command-line flags, which win
+ * @throws VigilError `VIGIL_CONFIG_INVALID`
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: Partial<VigilConfig> = {},
+): VigilConfig {
+  const fromEnv: { -readonly [K in keyof VigilConfig]?: VigilConfig[K] } = {}
+  if (env.VIGIL_HOST) fromEnv.host = env.VIGIL_HOST
+  if (env.VIGIL_PORT) fromEnv.port = integer('VIGIL_PORT', env.VIGIL_PORT, 0, 65535)
+  if (env.VIGIL_DATA_DIR) fromEnv.dataDir = env.VIGIL_DATA_DIR
+  if (env.VIGIL_LOG_LEVEL) {
+    if (!/^(fatal|error|warn|info|debug|trace|silent)$/.test(env.VIGIL_LOG_LEVEL))
+      throw invalid('VIGIL_LOG_LEVEL', `unknown level '${env.VIGIL_LOG_LEVEL}'`)
+    fromEnv.logLevel = env.VIGIL_LOG_LEVEL
+  }
+  if (env.VIGIL_MAX_BODY_BYTES)
+    fromEnv.maxBodyBytes = integer('VIGIL_MAX_BODY_BYTES', env.VIGIL_MAX_BODY_BYTES, 1024, 1 << 30)
+  if (env.VIGIL_DEV_CREDENTIALS)
+    fromEnv.devCredentials = bool('VIGIL_DEV_CREDENTIALS', env.VIGIL_DEV_CREDENTIALS)
+  if (env.VIGIL_SQLITE_SYNCHRONOUS) {
+    const s = env.VIGIL_SQLITE_SYNCHRONOUS.toUpperCase()
+    if (s !== 'NORMAL' && s !== 'FULL')
+      throw invalid('VIGIL_SQLITE_SYNCHRONOUS', 'expected NORMAL or FULL')
+    fromEnv.sqliteSynchronous = s
+  }
+  if (env.VIGIL_INSPECTOR_TRANSITION_MS)
+    fromEnv.inspectorTransitionMs = integer(
+      'VIGIL_INSPECTOR_TRANSITION_MS',
+      env.VIGIL_INSPECTOR_TRANSITION_MS,
+      0,
+      3_600_000,
+    )
+  const fromFile = env.VIGIL_CONFIG ? fileConfig(env.VIGIL_CONFIG) : {}
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
+  return { ...DEFAULTS, ...fromFile, ...fromEnv, ...defined }
+}

@@ -1,0 +1,107 @@
+/**
+ * Storage ports: the interfaces handlers and engines use to keep state, and the plain record types that
+ * cross them. Every method takes the (account, region) scope it acts in, so no caller can read another
+ * account's data by forgetting a filter. Methods return promises so that an asynchronous backend
+ * (PostgreSQL) can implement the same ports as the embedded SQLite one; adapters are chosen in `main.ts`.
+ */
+
+/** The (account, region) pair all state is scoped by. */
+export interface Scope {
+  /** 12-digit AWS account id. */
+  readonly accountId: string
+  readonly region: string
+}
+
+/** A detector feature or additional configuration as stored: status and last change. */
+export interface FeatureState {
+  readonly name: string
+  readonly status: 'ENABLED' | 'DISABLED'
+  /** Last change, epoch milliseconds. */
+  readonly updatedAtMs: number
+  readonly additionalConfiguration?: readonly FeatureState[]
+}
+
+/** A GuardDuty detector. */
+export interface DetectorRecord {
+  readonly scope: Scope
+  /** 32 lowercase hex characters. */
+  readonly detectorId: string
+  readonly status: 'ENABLED' | 'DISABLED'
+  /** FIFTEEN_MINUTES | ONE_HOUR | SIX_HOURS. */
+  readonly findingPublishingFrequency: string
+  /** Epoch milliseconds. */
+  readonly createdAtMs: number
+  /** Epoch milliseconds. */
+  readonly updatedAtMs: number
+  /** Features in the order they are reported. */
+  readonly features: readonly FeatureState[]
+  readonly tags: Readonly<Record<string, string>>
+}
+
+export interface DetectorStore {
+  /** The detector with this id in `scope`, or undefined (also when it exists in another scope). */
+  get(scope: Scope, detectorId: string): Promise<DetectorRecord | undefined>
+  /** Detectors of `scope` ordered by id, after `afterId` (exclusive), at most `limit`. */
+  list(scope: Scope, afterId: string | undefined, limit: number): Promise<DetectorRecord[]>
+  /**
+   * Inserts a detector.
+   * @throws VigilError `VIGIL_STORAGE_CONFLICT` when the scope already has a detector
+   */
+  insert(record: DetectorRecord): Promise<void>
+  /** Replaces a detector; returns false when it no longer exists. */
+  update(record: DetectorRecord): Promise<boolean>
+  /** Deletes a detector; returns false when there was none. */
+  delete(scope: Scope, detectorId: string): Promise<boolean>
+}
+
+/** Inspector resource types as the account status APIs name them. */
+export type InspectorResourceKey = 'ec2' | 'ecr' | 'lambda' | 'lambdaCode' | 'codeRepository'
+
+/** One resource type's scanning state. */
+export interface InspectorResourceState {
+  /** The state being entered or kept: ENABLED or DISABLED. */
+  readonly target: 'ENABLED' | 'DISABLED'
+  /** When the last Enable/Disable changed it, epoch milliseconds. */
+  readonly changedAtMs: number
+}
+
+/** Inspector enablement of one account in one region. */
+export interface InspectorAccountRecord {
+  readonly scope: Scope
+  readonly resources: Readonly<Partial<Record<InspectorResourceKey, InspectorResourceState>>>
+}
+
+export interface InspectorAccountStore {
+  get(scope: Scope): Promise<InspectorAccountRecord | undefined>
+  put(record: InspectorAccountRecord): Promise<void>
+}
+
+/** Remembered answers to requests carrying an idempotency token (`clientToken`). */
+export interface IdempotencyStore {
+  /**
+   * The stored answer for this token, or undefined.
+   * @returns the request fingerprint it was stored with and the answer as JSON text
+   */
+  recall(
+    scope: Scope,
+    operation: string,
+    token: string,
+  ): Promise<{ readonly fingerprint: string; readonly answer: string } | undefined>
+  /** Stores an answer; a second store of the same token keeps the first. */
+  remember(
+    scope: Scope,
+    operation: string,
+    token: string,
+    fingerprint: string,
+    answer: string,
+  ): Promise<void>
+}
+
+/** Everything a running Vigil keeps. */
+export interface Storage {
+  readonly detectors: DetectorStore
+  readonly inspectorAccounts: InspectorAccountStore
+  readonly idempotency: IdempotencyStore
+  /** Flushes and closes the database. */
+  close(): void
+}

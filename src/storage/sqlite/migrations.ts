@@ -1,0 +1,50 @@
+/**
+ * The SQLite schema as an ordered list of migrations. The database's `user_version` pragma records how
+ * many have been applied; opening a database applies the rest, each in its own transaction. Append new
+ * migrations; never edit an applied one.
+ */
+
+export interface Migration {
+  /** 1-based, consecutive. */
+  readonly version: number
+  readonly description: string
+  readonly sql: string
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'GuardDuty detectors, Inspector account state, idempotency tokens',
+    sql: `
+      CREATE TABLE gd_detector (
+        account_id  TEXT    NOT NULL,
+        region      TEXT    NOT NULL,
+        detector_id TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        body        TEXT    NOT NULL,
+        PRIMARY KEY (account_id, region, detector_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE UNIQUE INDEX gd_detector_one_per_scope ON gd_detector (account_id, region);
+
+      CREATE TABLE i2_account (
+        account_id TEXT    NOT NULL,
+        region     TEXT    NOT NULL,
+        updated_at INTEGER NOT NULL,
+        body       TEXT    NOT NULL,
+        PRIMARY KEY (account_id, region)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE idempotency_token (
+        account_id  TEXT    NOT NULL,
+        region      TEXT    NOT NULL,
+        operation   TEXT    NOT NULL,
+        token       TEXT    NOT NULL,
+        fingerprint TEXT    NOT NULL,
+        answer      TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (account_id, region, operation, token)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+]

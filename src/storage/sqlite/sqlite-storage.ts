@@ -1,0 +1,255 @@
+/**
+ * The embedded storage adapter: one SQLite database (better-sqlite3) in the data directory, or in memory
+ * for tests. Opens with WAL journaling, `synchronous=NORMAL` (a committed transaction survives a crash
+ * or `kill -9` of the process; `FULL` adds power-loss durability), foreign keys and a busy timeout, then
+ * applies pending migrations. Implements every storage port with cached prepared statements.
+ */
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { VigilError } from '../../core/vigil-error.js'
+import type {
+  DetectorRecord,
+  DetectorStore,
+  IdempotencyStore,
+  InspectorAccountRecord,
+  InspectorAccountStore,
+  Scope,
+  Storage,
+} from '../ports.js'
+import { MIGRATIONS, type Migration } from './migrations.js'
+
+export interface SqliteStorageOptions {
+  /** Database file path, or `:memory:`. */
+  readonly path: string
+  /** `NORMAL` (default) or `FULL`. */
+  readonly synchronous?: 'NORMAL' | 'FULL'
+  /** Epoch-milliseconds clock for bookkeeping columns. */
+  readonly now?: () => number
+}
+
+type Db = Database.Database
+
+/**
+ * Opens (creating if needed) the database and migrates it.
+ * @throws VigilError `VIGIL_MIGRATION_FAILED` when a migration fails, `VIGIL_STORAGE_FAILURE` when the
+ *   file cannot be opened
+ */
+export function openSqliteStorage(options: SqliteStorageOptions): Storage {
+  let db: Db
+  try {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true })
+    db = new Database(options.path)
+  } catch (cause) {
+    throw new VigilError('VIGIL_STORAGE_FAILURE', `cannot open database ${options.path}`, { cause })
+  }
+  if (options.path !== ':memory:') db.pragma('journal_mode = WAL')
+  db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  migrate(db, MIGRATIONS)
+  const now = options.now ?? Date.now
+  return {
+    detectors: new SqliteDetectorStore(db),
+    inspectorAccounts: new SqliteInspectorAccountStore(db),
+    idempotency: new SqliteIdempotencyStore(db, now),
+    close: () => db.close(),
+  }
+}
+
+/** Applies the migrations the database has not seen, in order. */
+export function migrate(db: Db, migrations: readonly Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  for (const m of migrations) {
+    if (m.version <= current) continue
+    try {
+      db.transaction(() => {
+        db.exec(m.sql)
+        db.pragma(`user_version = ${m.version}`)
+      })()
+    } catch (cause) {
+      throw new VigilError(
+        'VIGIL_MIGRATION_FAILED',
+        `migration ${m.version} (${m.description}) failed`,
+        { cause },
+      )
+    }
+  }
+}
+
+interface DetectorRow {
+  account_id: string
+  region: string
+  body: string
+}
+
+type DetectorBody = Omit<DetectorRecord, 'scope'>
+
+function toDetector(row: DetectorRow): DetectorRecord {
+  const body = JSON.parse(row.body) as DetectorBody
+  return { ...body, scope: { accountId: row.account_id, region: row.region } }
+}
+
+function detectorBody(record: DetectorRecord): string {
+  const { scope: _scope, ...body } = record
+  return JSON.stringify(body)
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  )
+}
+
+class SqliteDetectorStore implements DetectorStore {
+  readonly #get: Database.Statement<[string, string, string], DetectorRow>
+  readonly #listFirst: Database.Statement<[string, string, number], DetectorRow>
+  readonly #listAfter: Database.Statement<[string, string, string, number], DetectorRow>
+  readonly #insert: Database.Statement<[string, string, string, number, number, string]>
+  readonly #update: Database.Statement<[number, string, string, string, string]>
+  readonly #delete: Database.Statement<[string, string, string]>
+
+  constructor(db: Db) {
+    this.#get = db.prepare(
+      'SELECT account_id, region, body FROM gd_detector WHERE account_id = ? AND region = ? AND detector_id = ?',
+    )
+    this.#listFirst = db.prepare(
+      'SELECT account_id, region, body FROM gd_detector WHERE account_id = ? AND region = ? ORDER BY detector_id LIMIT ?',
+    )
+    this.#listAfter = db.prepare(
+      'SELECT account_id, region, body FROM gd_detector WHERE account_id = ? AND region = ? AND detector_id > ? ORDER BY detector_id LIMIT ?',
+    )
+    this.#insert = db.prepare(
+      'INSERT INTO gd_detector (account_id, region, detector_id, created_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?)',
+    )
+    this.#update = db.prepare(
+      'UPDATE gd_detector SET updated_at = ?, body = ? WHERE account_id = ? AND region = ? AND detector_id = ?',
+    )
+    this.#delete = db.prepare(
+      'DELETE FROM gd_detector WHERE account_id = ? AND region = ? AND detector_id = ?',
+    )
+  }
+
+  get(scope: Scope, detectorId: string): Promise<DetectorRecord | undefined> {
+    const row = this.#get.get(scope.accountId, scope.region, detectorId)
+    return Promise.resolve(row && toDetector(row))
+  }
+
+  list(scope: Scope, afterId: string | undefined, limit: number): Promise<DetectorRecord[]> {
+    const rows =
+      afterId === undefined
+        ? this.#listFirst.all(scope.accountId, scope.region, limit)
+        : this.#listAfter.all(scope.accountId, scope.region, afterId, limit)
+    return Promise.resolve(rows.map(toDetector))
+  }
+
+  insert(record: DetectorRecord): Promise<void> {
+    try {
+      this.#insert.run(
+        record.scope.accountId,
+        record.scope.region,
+        record.detectorId,
+        record.createdAtMs,
+        record.updatedAtMs,
+        detectorBody(record),
+      )
+      return Promise.resolve()
+    } catch (cause) {
+      if (isUniqueViolation(cause))
+        return Promise.reject(
+          new VigilError('VIGIL_STORAGE_CONFLICT', 'a detector already exists in this scope', {
+            cause,
+          }),
+        )
+      return Promise.reject(
+        new VigilError('VIGIL_STORAGE_FAILURE', 'detector insert failed', { cause }),
+      )
+    }
+  }
+
+  update(record: DetectorRecord): Promise<boolean> {
+    const result = this.#update.run(
+      record.updatedAtMs,
+      detectorBody(record),
+      record.scope.accountId,
+      record.scope.region,
+      record.detectorId,
+    )
+    return Promise.resolve(result.changes > 0)
+  }
+
+  delete(scope: Scope, detectorId: string): Promise<boolean> {
+    return Promise.resolve(this.#delete.run(scope.accountId, scope.region, detectorId).changes > 0)
+  }
+}
+
+class SqliteInspectorAccountStore implements InspectorAccountStore {
+  readonly #get: Database.Statement<[string, string], { body: string }>
+  readonly #put: Database.Statement<[string, string, number, string]>
+
+  constructor(db: Db) {
+    this.#get = db.prepare('SELECT body FROM i2_account WHERE account_id = ? AND region = ?')
+    this.#put = db.prepare(
+      `INSERT INTO i2_account (account_id, region, updated_at, body) VALUES (?, ?, ?, ?)
+       ON CONFLICT (account_id, region) DO UPDATE SET updated_at = excluded.updated_at, body = excluded.body`,
+    )
+  }
+
+  get(scope: Scope): Promise<InspectorAccountRecord | undefined> {
+    const row = this.#get.get(scope.accountId, scope.region)
+    if (!row) return Promise.resolve(undefined)
+    const resources = JSON.parse(row.body) as InspectorAccountRecord['resources']
+    return Promise.resolve({ scope: { ...scope }, resources })
+  }
+
+  put(record: InspectorAccountRecord): Promise<void> {
+    const changed = Object.values(record.resources).reduce((m, r) => Math.max(m, r.changedAtMs), 0)
+    this.#put.run(
+      record.scope.accountId,
+      record.scope.region,
+      changed,
+      JSON.stringify(record.resources),
+    )
+    return Promise.resolve()
+  }
+}
+
+class SqliteIdempotencyStore implements IdempotencyStore {
+  readonly #recall: Database.Statement<
+    [string, string, string, string],
+    { fingerprint: string; answer: string }
+  >
+  readonly #remember: Database.Statement<[string, string, string, string, string, string, number]>
+
+  constructor(
+    db: Db,
+    private readonly now: () => number,
+  ) {
+    this.#recall = db.prepare(
+      'SELECT fingerprint, answer FROM idempotency_token WHERE account_id = ? AND region = ? AND operation = ? AND token = ?',
+    )
+    this.#remember = db.prepare(
+      `INSERT INTO idempotency_token (account_id, region, operation, token, fingerprint, answer, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    )
+  }
+
+  recall(scope: Scope, operation: string, token: string) {
+    return Promise.resolve(this.#recall.get(scope.accountId, scope.region, operation, token))
+  }
+
+  remember(scope: Scope, operation: string, token: string, fingerprint: string, answer: string) {
+    this.#remember.run(
+      scope.accountId,
+      scope.region,
+      operation,
+      token,
+      fingerprint,
+      answer,
+      this.now(),
+    )
+    return Promise.resolve()
+  }
+}
