@@ -1,0 +1,93 @@
+/**
+ * The composition root: configuration → storage → services → app → HTTP server. The only place that
+ * picks concrete adapters (SQLite, the system clock, the config-backed credential store). Used by
+ * `vigil serve` and by the end-to-end tests, which start a real server on a free loopback port.
+ */
+import { readFileSync } from 'node:fs'
+import { createCredentialStore } from './auth/credential-store.js'
+import { SigV4Verifier } from './auth/sigv4.js'
+import { databasePath, type VigilConfig } from './config/config.js'
+import { systemClock, type Clock } from './core/clock.js'
+import { createLogger, type Logger } from './core/logger.js'
+import { startHttpServer } from './http/node-server.js'
+import { VigilApp, type AnyService } from './http/vigil-app.js'
+import { createGuardDutyService } from './services/guardduty/guardduty-service.js'
+import { createInspector2Service } from './services/inspector2/inspector2-service.js'
+import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js'
+
+export interface RunningVigil {
+  /** `http://host:port` of the endpoint. */
+  readonly url: string
+  readonly port: number
+  readonly services: ReadonlyMap<string, AnyService>
+  /** Stops accepting, finishes in-flight requests, closes the database. */
+  close(): Promise<void>
+}
+
+export interface StartOptions {
+  readonly clock?: Clock
+  readonly logger?: Logger
+}
+
+/** Vigil's version, from package.json. */
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+).version
+
+/** Starts a Vigil server with `config`. */
+export async function startVigil(
+  config: VigilConfig,
+  options: StartOptions = {},
+): Promise<RunningVigil> {
+  const clock = options.clock ?? systemClock
+  const logger = options.logger ?? createLogger({ level: config.logLevel })
+  const storage = openSqliteStorage({
+    path: databasePath(config),
+    synchronous: config.sqliteSynchronous,
+    now: () => clock.now(),
+  })
+  const guardduty = createGuardDutyService({ storage, clock })
+  const inspector2 = createInspector2Service({
+    storage,
+    clock,
+    transitionMs: config.inspectorTransitionMs,
+  })
+  const services = new Map<string, AnyService>([
+    [guardduty.schema.signingName, guardduty],
+    [inspector2.schema.signingName, inspector2],
+  ])
+  const verifier = new SigV4Verifier({
+    credentials: createCredentialStore({
+      devCredentials: config.devCredentials,
+      credentials: config.credentials,
+    }),
+    clock,
+    services: [...services.keys()],
+  })
+  const app = new VigilApp({ verifier, services, version: VERSION })
+  let http
+  try {
+    http = await startHttpServer({
+      host: config.host,
+      port: config.port,
+      maxBodyBytes: config.maxBodyBytes,
+      app,
+      logger,
+    })
+  } catch (error) {
+    storage.close()
+    throw error
+  }
+  return {
+    url: http.url,
+    port: http.port,
+    services,
+    close: async () => {
+      await http.close()
+      storage.close()
+      logger.flush()
+    },
+  }
+}
