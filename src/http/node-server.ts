@@ -33,9 +33,15 @@ export interface RunningHttpServer {
 
 class BodyTooLarge extends Error {}
 
+const EMPTY = Buffer.alloc(0)
+
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? '0')
   if (declared > max) return Promise.reject(new BodyTooLarge())
+  if (declared === 0 && req.headers['transfer-encoding'] === undefined) {
+    req.resume()
+    return Promise.resolve(EMPTY)
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -56,11 +62,12 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 }
 
 function writeResponse(res: ServerResponse, response: HttpResponse, requestId: string): void {
-  const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body
+  const body = response.body
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
   res.writeHead(response.status, {
     ...response.headers,
     'x-amzn-requestid': requestId,
-    'content-length': String(body.byteLength),
+    'content-length': String(length),
   })
   res.end(body)
 }

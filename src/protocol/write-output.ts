@@ -6,7 +6,26 @@
  * know are dropped, so a handler can never leak internal fields onto the wire.
  */
 import type { ModeledError } from './modeled-error.js'
-import type { MemberSchema, ServiceSchema, ShapeSchema, TimestampFormat } from './schema.js'
+import type {
+  MemberSchema,
+  ServiceSchema,
+  ShapeSchema,
+  StructureSchema,
+  TimestampFormat,
+} from './schema.js'
+
+/** A structure's members with their wire names, computed once per shape. */
+type MemberTable = readonly (readonly [name: string, member: MemberSchema, wire: string])[]
+const memberTables = new WeakMap<StructureSchema, MemberTable>()
+
+function membersOf(shape: StructureSchema): MemberTable {
+  let table = memberTables.get(shape)
+  if (!table) {
+    table = Object.entries(shape.members).map(([name, m]) => [name, m, m.jsonName ?? name] as const)
+    memberTables.set(shape, table)
+  }
+  return table
+}
 
 export interface EncodedMessage {
   readonly headers: Record<string, string>
@@ -24,7 +43,7 @@ export function writeStructure(schema: ServiceSchema, ref: string, value: object
   const headers: Record<string, string> = {}
   const body: Record<string, unknown> = {}
   const obj = value as Record<string, unknown>
-  for (const [name, member] of Object.entries(shape.members)) {
+  for (const [name, member, wire] of membersOf(shape)) {
     let v = obj[name]
     if (v === undefined || v === null) {
       if (member.default === undefined || !member.required) continue
@@ -35,7 +54,7 @@ export function writeStructure(schema: ServiceSchema, ref: string, value: object
       continue
     }
     if (member.location !== undefined) continue
-    body[member.jsonName ?? name] = writeValue(schema, member.target, v, member)
+    body[wire] = writeValue(schema, member.target, v, member)
   }
   return { headers, body }
 }

@@ -43,6 +43,8 @@ export interface DetectorStore {
   get(scope: Scope, detectorId: string): Promise<DetectorRecord | undefined>
   /** Detectors of `scope` ordered by id, after `afterId` (exclusive), at most `limit`. */
   list(scope: Scope, afterId: string | undefined, limit: number): Promise<DetectorRecord[]>
+  /** Ids only, in the order and with the paging of `list`. */
+  listIds(scope: Scope, afterId: string | undefined, limit: number): Promise<string[]>
   /**
    * Inserts a detector.
    * @throws VigilError `VIGIL_STORAGE_CONFLICT` when the scope already has a detector

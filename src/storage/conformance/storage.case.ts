@@ -74,8 +74,13 @@ export function runStorageSuite(name: string, open: () => Storage): void {
         [d.detectorId],
       )
       assert.deepEqual(await s.detectors.list(A, d.detectorId, 10), [])
+      assert.deepEqual(await s.detectors.listIds(A, undefined, 10), [d.detectorId])
+      assert.deepEqual(await s.detectors.listIds(A, d.detectorId, 10), [])
+      assert.deepEqual(await s.detectors.listIds(B, undefined, 10), [])
       assert.deepEqual(await s.detectors.list(B, undefined, 10), [])
       assert.equal(await s.detectors.delete(A, d.detectorId), true)
+      assert.equal(await s.detectors.get(A, d.detectorId), undefined)
+      assert.equal(await s.detectors.update(d), false, 'an update after delete finds nothing')
       assert.equal(await s.detectors.get(A, d.detectorId), undefined)
     } finally {
       s.close()

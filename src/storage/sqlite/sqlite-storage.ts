@@ -95,6 +95,19 @@ function detectorBody(record: DetectorRecord): string {
   return JSON.stringify(body)
 }
 
+function cacheKey(scope: Scope, id: string): string {
+  return `${scope.accountId}/${scope.region}/${id}`
+}
+
+/** Freezes a plain JSON-like value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
+  }
+  return value
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return (
     error instanceof Error &&
@@ -103,7 +116,18 @@ function isUniqueViolation(error: unknown): boolean {
   )
 }
 
+/**
+ * Detector reads are served from a bounded map of decoded, frozen records, kept in step with every
+ * write this adapter makes (the database has one writer: this process).
+ */
 class SqliteDetectorStore implements DetectorStore {
+  static readonly CACHE_LIMIT = 10_000
+  readonly #cache = new Map<string, DetectorRecord>()
+  readonly #listIdsFirst: Database.Statement<[string, string, number], { detector_id: string }>
+  readonly #listIdsAfter: Database.Statement<
+    [string, string, string, number],
+    { detector_id: string }
+  >
   readonly #get: Database.Statement<[string, string, string], DetectorRow>
   readonly #listFirst: Database.Statement<[string, string, number], DetectorRow>
   readonly #listAfter: Database.Statement<[string, string, string, number], DetectorRow>
@@ -130,11 +154,37 @@ class SqliteDetectorStore implements DetectorStore {
     this.#delete = db.prepare(
       'DELETE FROM gd_detector WHERE account_id = ? AND region = ? AND detector_id = ?',
     )
+    this.#listIdsFirst = db.prepare(
+      'SELECT detector_id FROM gd_detector WHERE account_id = ? AND region = ? ORDER BY detector_id LIMIT ?',
+    )
+    this.#listIdsAfter = db.prepare(
+      'SELECT detector_id FROM gd_detector WHERE account_id = ? AND region = ? AND detector_id > ? ORDER BY detector_id LIMIT ?',
+    )
+  }
+
+  #remember(record: DetectorRecord): DetectorRecord {
+    const frozen = deepFreeze(record)
+    if (this.#cache.size >= SqliteDetectorStore.CACHE_LIMIT) {
+      const oldest = this.#cache.keys().next().value
+      if (oldest !== undefined) this.#cache.delete(oldest)
+    }
+    this.#cache.set(cacheKey(record.scope, record.detectorId), frozen)
+    return frozen
   }
 
   get(scope: Scope, detectorId: string): Promise<DetectorRecord | undefined> {
+    const cached = this.#cache.get(cacheKey(scope, detectorId))
+    if (cached) return Promise.resolve(cached)
     const row = this.#get.get(scope.accountId, scope.region, detectorId)
-    return Promise.resolve(row && toDetector(row))
+    return Promise.resolve(row && this.#remember(toDetector(row)))
+  }
+
+  listIds(scope: Scope, afterId: string | undefined, limit: number): Promise<string[]> {
+    const rows =
+      afterId === undefined
+        ? this.#listIdsFirst.all(scope.accountId, scope.region, limit)
+        : this.#listIdsAfter.all(scope.accountId, scope.region, afterId, limit)
+    return Promise.resolve(rows.map((r) => r.detector_id))
   }
 
   list(scope: Scope, afterId: string | undefined, limit: number): Promise<DetectorRecord[]> {
@@ -155,6 +205,7 @@ class SqliteDetectorStore implements DetectorStore {
         record.updatedAtMs,
         detectorBody(record),
       )
+      this.#remember(record)
       return Promise.resolve()
     } catch (cause) {
       if (isUniqueViolation(cause))
@@ -177,10 +228,13 @@ class SqliteDetectorStore implements DetectorStore {
       record.scope.region,
       record.detectorId,
     )
+    if (result.changes > 0) this.#remember(record)
+    else this.#cache.delete(cacheKey(record.scope, record.detectorId))
     return Promise.resolve(result.changes > 0)
   }
 
   delete(scope: Scope, detectorId: string): Promise<boolean> {
+    this.#cache.delete(cacheKey(scope, detectorId))
     return Promise.resolve(this.#delete.run(scope.accountId, scope.region, detectorId).changes > 0)
   }
 }

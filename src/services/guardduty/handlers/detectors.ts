@@ -123,14 +123,12 @@ export function detectorHandlers({ storage, clock }: DetectorHandlerDeps) {
         if (!position || typeof position.key !== 'string') throw invalidNextToken()
         after = position.key
       }
-      const page = await storage.detectors.list(scope, after, limit + 1)
-      const items = page.slice(0, limit)
-      const last = items.at(-1)
+      const page = await storage.detectors.listIds(scope, after, limit + 1)
+      const ids = page.slice(0, limit)
+      const last = ids.at(-1)
       return {
-        DetectorIds: items.map((d) => d.detectorId),
-        ...(page.length > limit && last
-          ? { NextToken: encodePageToken(fingerprint, last.detectorId) }
-          : {}),
+        DetectorIds: ids,
+        ...(page.length > limit && last ? { NextToken: encodePageToken(fingerprint, last) } : {}),
       }
     },
 
