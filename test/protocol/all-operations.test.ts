@@ -3,30 +3,11 @@
  * generated input: implemented operations give their real answer or a modeled error; the others give a
  * 501 `NotImplementedException` naming the operation. Never a client-side parse error.
  */
-import * as gdSdk from '@aws-sdk/client-guardduty'
-import * as i2Sdk from '@aws-sdk/client-inspector2'
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import type { ServiceSchema } from '../../src/protocol/schema.js'
-import { schema as gdSchema } from '../../src/services/guardduty/generated/schema.js'
-import { schema as i2Schema } from '../../src/services/inspector2/generated/schema.js'
 import { validValue } from '../helpers/model-values.js'
-import {
-  guardDutyClient,
-  inspectorClient,
-  startTestServer,
-  type TestServer,
-} from '../helpers/vigil-server.js'
-
-type AnyCommand = new (input: unknown) => never
-interface SdkError {
-  name: string
-  message: string
-  $metadata?: { httpStatusCode?: number }
-}
-interface Sender {
-  send(command: never): Promise<unknown>
-}
+import { SDK_SERVICES, type SdkError } from '../helpers/sdk-services.js'
+import { startTestServer, type TestServer } from '../helpers/vigil-server.js'
 
 let server: TestServer
 before(async () => {
@@ -36,29 +17,22 @@ after(async () => {
   await server.close()
 })
 
-const cases = [
-  { name: 'GuardDuty', sdk: gdSdk, schema: gdSchema, client: guardDutyClient, operations: 84 },
-  { name: 'Inspector2', sdk: i2Sdk, schema: i2Schema, client: inspectorClient, operations: 75 },
-] as const
+const OPERATION_COUNTS = { GuardDuty: 84, Inspector2: 75 } as const
 
-for (const svc of cases) {
-  test(`${svc.name}: all ${svc.operations} model operations are reached through the SDK`, async () => {
-    const schema: ServiceSchema = svc.schema
+for (const svc of SDK_SERVICES) {
+  test(`${svc.name}: all ${OPERATION_COUNTS[svc.name]} model operations are reached through the SDK`, async () => {
+    const schema = svc.schema
     const operations = Object.values(schema.operations)
-    assert.equal(operations.length, svc.operations)
-    const client = svc.client(server.url) as unknown as Sender
+    assert.equal(operations.length, OPERATION_COUNTS[svc.name])
+    const client = svc.client(server.url)
     const implemented = new Set(server.services.get(schema.signingName)?.implementedOperations())
     assert.ok(implemented.size > 0)
     let answered = 0
     let notImplemented = 0
     for (const [i, op] of operations.entries()) {
-      const Command = (svc.sdk as unknown as Record<string, AnyCommand | undefined>)[
-        `${op.name}Command`
-      ]
-      assert.ok(Command, `the SDK has ${op.name}Command`)
       const input = op.input ? validValue(schema, op.input, i + 1) : {}
       try {
-        await client.send(new Command(input))
+        await client.send(svc.command(op.name, input))
         assert.ok(implemented.has(op.name), `${op.name} answered without a handler`)
         answered++
       } catch (error) {
@@ -85,6 +59,6 @@ for (const svc of cases) {
       }
     }
     assert.equal(answered, implemented.size)
-    assert.equal(answered + notImplemented, svc.operations)
+    assert.equal(answered + notImplemented, OPERATION_COUNTS[svc.name])
   })
 }

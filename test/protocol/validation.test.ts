@@ -5,32 +5,11 @@
  * validation error naming the field: GuardDuty `BadRequestException` (message names `/field`),
  * Inspector `ValidationException` (`fields[].name`).
  */
-import * as gdSdk from '@aws-sdk/client-guardduty'
-import * as i2Sdk from '@aws-sdk/client-inspector2'
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import type { ServiceSchema } from '../../src/protocol/schema.js'
-import { schema as gdSchema } from '../../src/services/guardduty/generated/schema.js'
-import { schema as i2Schema } from '../../src/services/inspector2/generated/schema.js'
 import { constraintCases, validValue, type ConstraintKind } from '../helpers/model-values.js'
-import {
-  guardDutyClient,
-  inspectorClient,
-  startTestServer,
-  type TestServer,
-} from '../helpers/vigil-server.js'
-
-type AnyCommand = new (input: unknown) => never
-interface SdkError {
-  name: string
-  message: string
-  reason?: string
-  fields?: { name: string; message: string }[]
-  $metadata?: { httpStatusCode?: number }
-}
-interface Sender {
-  send(command: never): Promise<unknown>
-}
+import { SDK_SERVICES, type SdkError } from '../helpers/sdk-services.js'
+import { startTestServer, type TestServer } from '../helpers/vigil-server.js'
 
 let server: TestServer
 before(async () => {
@@ -40,28 +19,20 @@ after(async () => {
   await server.close()
 })
 
-const services = [
-  { name: 'GuardDuty', sdk: gdSdk, schema: gdSchema, client: guardDutyClient },
-  { name: 'Inspector2', sdk: i2Sdk, schema: i2Schema, client: inspectorClient },
-] as const
-
-for (const svc of services) {
+for (const svc of SDK_SERVICES) {
   test(`${svc.name}: generated constraint violations are refused naming the field`, async () => {
-    const schema: ServiceSchema = svc.schema
-    const client = svc.client(server.url) as unknown as Sender
+    const schema = svc.schema
+    const client = svc.client(server.url)
     const seen = new Map<ConstraintKind, number>()
     for (const [i, op] of Object.values(schema.operations).entries()) {
       if (!op.input) continue
-      const Command = (svc.sdk as unknown as Record<string, AnyCommand>)[
-        `${op.name}Command`
-      ] as AnyCommand
       const base = validValue(schema, op.input, i + 1) as Record<string, unknown>
       for (const c of constraintCases(schema, op.input)) {
         const input = { ...base }
         if (c.kind === 'required') delete input[c.member]
         else input[c.member] = c.value
         const label = `${op.name} ${c.kind} ${c.wireName}`
-        const error = await client.send(new Command(input)).then(
+        const error = await client.send(svc.command(op.name, input)).then(
           () => assert.fail(`${label}: accepted`),
           (e: unknown) => e as SdkError,
         )
