@@ -39,13 +39,13 @@ export const SDK_SERVICES: readonly SdkService[] = [
   {
     name: 'GuardDuty',
     schema: gdSchema,
-    client: (url) => guardDutyClient(url) as never,
+    client: (url) => guardDutyClient(url),
     command: (name, input) => commandFrom(gdSdk, name, input),
   },
   {
     name: 'Inspector2',
     schema: i2Schema,
-    client: (url) => inspectorClient(url) as never,
+    client: (url) => inspectorClient(url),
     command: (name, input) => commandFrom(i2Sdk, name, input),
   },
 ]
