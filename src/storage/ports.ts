@@ -99,9 +99,62 @@ export interface IdempotencyStore {
   ): Promise<void>
 }
 
+/** Identifies a resource that hangs under a parent (a filter under its detector, ...). */
+export interface ResourceKey {
+  readonly scope: Scope
+  /** Resource kind, e.g. `guardduty:filter`. */
+  readonly kind: string
+  /** The parent's id (a detector id), or `''` for top-level resources. */
+  readonly parentId: string
+  readonly id: string
+}
+
+/** A resource kept as a JSON document with a listing order. */
+export interface ResourceRecord<T> extends ResourceKey {
+  /** Listing order within (scope, kind, parent); ties broken by id. */
+  readonly sortKey: string
+  /** Epoch milliseconds. */
+  readonly createdAtMs: number
+  /** Epoch milliseconds. */
+  readonly updatedAtMs: number
+  readonly body: T
+}
+
+/** One change of a `ResourceStore.apply` batch. */
+export type ResourceChange =
+  { readonly put: ResourceRecord<unknown> } | { readonly delete: ResourceKey }
+
+/**
+ * Scoped JSON documents for the many small resources of the control planes (filters, trusted and
+ * threat lists, publishing destinations, ...), listed in `sortKey` order under their parent.
+ */
+export interface ResourceStore {
+  get<T>(key: ResourceKey): Promise<ResourceRecord<T> | undefined>
+  /** Records after the position `(sortKey, id)` (exclusive), at most `limit`. */
+  list<T>(
+    scope: Scope,
+    kind: string,
+    parentId: string,
+    after: { readonly sortKey: string; readonly id: string } | undefined,
+    limit: number,
+  ): Promise<ResourceRecord<T>[]>
+  count(scope: Scope, kind: string, parentId: string): Promise<number>
+  /**
+   * Inserts a new record.
+   * @throws VigilError `VIGIL_STORAGE_CONFLICT` when the key exists
+   */
+  insert<T>(record: ResourceRecord<T>): Promise<void>
+  /** Applies puts (insert or replace) and deletes atomically, in order. */
+  apply(changes: readonly ResourceChange[]): Promise<void>
+  delete(key: ResourceKey): Promise<boolean>
+  /** Deletes every resource under `parentId` in `scope`; returns how many. */
+  deleteUnder(scope: Scope, parentId: string): Promise<number>
+}
+
 /** Everything a running Vigil keeps. */
 export interface Storage {
   readonly detectors: DetectorStore
+  readonly resources: ResourceStore
   readonly inspectorAccounts: InspectorAccountStore
   readonly idempotency: IdempotencyStore
   /** Flushes and closes the database. */

@@ -14,6 +14,8 @@ import {
   guardDutyRequestError,
 } from './guardduty-errors.js'
 import { detectorHandlers } from './handlers/detectors.js'
+import { filterHandlers } from './handlers/filters.js'
+import { tagHandlers } from './handlers/tags.js'
 
 export interface GuardDutyServiceDeps {
   readonly storage: Storage
@@ -26,7 +28,7 @@ export type GuardDutyService = RestJsonService<GuardDutyOperations, ServiceConte
 export function createGuardDutyService(deps: GuardDutyServiceDeps): GuardDutyService {
   return new RestJsonService<GuardDutyOperations, ServiceContext>({
     schema,
-    handlers: { ...detectorHandlers(deps) },
+    handlers: { ...detectorHandlers(deps), ...filterHandlers(deps), ...tagHandlers(deps) },
     requestError: guardDutyRequestError,
     internalError: guardDutyInternalError,
     errorBody: guardDutyErrorBody,

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { VigilError } from '../../core/vigil-error.js'
-import type { DetectorRecord, Scope, Storage } from '../ports.js'
+import type { DetectorRecord, ResourceRecord, Scope, Storage } from '../ports.js'
 
 const A: Scope = { accountId: '111111111111', region: 'us-east-1' }
 const B: Scope = { accountId: '222222222222', region: 'us-east-1' }
@@ -25,8 +25,99 @@ function detector(scope: Scope, id: string): DetectorRecord {
   }
 }
 
+function resource(
+  scope: Scope,
+  id: string,
+  sortKey: string,
+  parentId = 'det',
+): ResourceRecord<{ n: string }> {
+  return {
+    scope,
+    kind: 'test:thing',
+    parentId,
+    id,
+    sortKey,
+    createdAtMs: 1,
+    updatedAtMs: 2,
+    body: { n: id },
+  }
+}
+
 /** Runs the suite; `open` must return a fresh, empty storage each call. */
 export function runStorageSuite(name: string, open: () => Storage): void {
+  test(`${name}: resources list in (sortKey, id) order with keyset positions, scoped`, async () => {
+    const s = open()
+    try {
+      for (const [id, key] of [
+        ['b', '2'],
+        ['a', '2'],
+        ['c', '1'],
+        ['d', '3'],
+      ] as const)
+        await s.resources.insert(resource(A, id, key))
+      await s.resources.insert(resource(B, 'x', '1'))
+      const all = await s.resources.list<{ n: string }>(A, 'test:thing', 'det', undefined, 10)
+      assert.deepEqual(
+        all.map((r) => r.id),
+        ['c', 'a', 'b', 'd'],
+      )
+      assert.deepEqual(all[0], resource(A, 'c', '1'))
+      const page = await s.resources.list(A, 'test:thing', 'det', { sortKey: '2', id: 'a' }, 2)
+      assert.deepEqual(
+        page.map((r) => r.id),
+        ['b', 'd'],
+      )
+      assert.equal(await s.resources.count(A, 'test:thing', 'det'), 4)
+      assert.equal(await s.resources.count(A2, 'test:thing', 'det'), 0)
+      assert.equal(
+        await s.resources.get({ scope: B, kind: 'test:thing', parentId: 'det', id: 'a' }),
+        undefined,
+      )
+      await assert.rejects(
+        s.resources.insert(resource(A, 'a', '9')),
+        (e: unknown) => e instanceof VigilError && e.code === 'VIGIL_STORAGE_CONFLICT',
+      )
+    } finally {
+      s.close()
+    }
+  })
+
+  test(`${name}: apply is atomic; deleteUnder removes a parent's resources only`, async () => {
+    const s = open()
+    try {
+      await s.resources.insert(resource(A, 'a', '1'))
+      await s.resources.insert(resource(A, 'b', '2'))
+      await s.resources.insert(resource(A, 'z', '1', 'other'))
+      await s.resources.apply([
+        { put: { ...resource(A, 'a', '5'), body: { n: 'changed' } } },
+        { delete: { scope: A, kind: 'test:thing', parentId: 'det', id: 'b' } },
+        { put: resource(A, 'c', '0') },
+      ])
+      const all = await s.resources.list<{ n: string }>(A, 'test:thing', 'det', undefined, 10)
+      assert.deepEqual(
+        all.map((r) => [r.id, r.sortKey, r.body.n]),
+        [
+          ['c', '0', 'c'],
+          ['a', '5', 'changed'],
+        ],
+      )
+      assert.equal(all[1]?.createdAtMs, 1, 'a replace keeps the creation time')
+      assert.equal(await s.resources.deleteUnder(A, 'det'), 2)
+      assert.equal(await s.resources.count(A, 'test:thing', 'det'), 0)
+      assert.equal(await s.resources.count(A, 'test:thing', 'other'), 1)
+      assert.equal(
+        await s.resources.delete({ scope: A, kind: 'test:thing', parentId: 'other', id: 'z' }),
+        true,
+      )
+      assert.equal(
+        await s.resources.delete({ scope: A, kind: 'test:thing', parentId: 'other', id: 'z' }),
+        false,
+      )
+    } finally {
+      s.close()
+    }
+  })
+
   test(`${name}: detectors are scoped by account and region`, async () => {
     const s = open()
     try {

@@ -47,4 +47,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'scoped resource documents (filters, lists, publishing destinations, ...)',
+    sql: `
+      CREATE TABLE resource (
+        account_id TEXT    NOT NULL,
+        region     TEXT    NOT NULL,
+        kind       TEXT    NOT NULL,
+        parent_id  TEXT    NOT NULL,
+        id         TEXT    NOT NULL,
+        sort_key   TEXT    NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        body       TEXT    NOT NULL,
+        PRIMARY KEY (account_id, region, kind, parent_id, id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX resource_listing ON resource (account_id, region, kind, parent_id, sort_key, id);
+      CREATE INDEX resource_parent ON resource (account_id, region, parent_id);
+    `,
+  },
 ]

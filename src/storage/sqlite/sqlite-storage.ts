@@ -18,6 +18,7 @@ import type {
   Storage,
 } from '../ports.js'
 import { MIGRATIONS, type Migration } from './migrations.js'
+import { SqliteResourceStore } from './sqlite-resource-store.js'
 
 export interface SqliteStorageOptions {
   /** Database file path, or `:memory:`. */
@@ -51,6 +52,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   const now = options.now ?? Date.now
   return {
     detectors: new SqliteDetectorStore(db),
+    resources: new SqliteResourceStore(db),
     inspectorAccounts: new SqliteInspectorAccountStore(db),
     idempotency: new SqliteIdempotencyStore(db, now),
     close: () => db.close(),

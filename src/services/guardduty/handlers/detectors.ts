@@ -1,6 +1,6 @@
 /**
  * GuardDuty detector operations: CreateDetector, GetDetector, ListDetectors, UpdateDetector and
- * DeleteDetector. One detector per account and region (a second create is refused as AWS refuses it);
+ * DeleteDetector (which deletes everything that hangs on the detector). One detector per account and region (a second create is refused as AWS refuses it);
  * ids are 32 hex characters; `createdAt`/`updatedAt` are ISO-8601 strings with milliseconds, as GuardDuty
  * sends them; `findingPublishingFrequency` defaults to SIX_HOURS.
  */
