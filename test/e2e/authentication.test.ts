@@ -127,7 +127,8 @@ test('the service of the scope selects the model: /tags/{arn} exists in both', a
     path: `/tags/${gdArn}`,
     service: 'guardduty',
   })
-  assert.match(gd.json().message as string, /GuardDuty operation ListTagsForResource/)
+  assert.equal(gd.headers.get('x-amzn-errortype'), 'BadRequestException')
+  assert.match(gd.json().message as string, /resource arn:aws:guardduty:.* does not exist/)
   const wrongModel = await rawRequest(server.url, {
     method: 'GET',
     path: `/tags/${arn}`,
