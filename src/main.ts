@@ -3,7 +3,10 @@
  * picks concrete adapters (SQLite, the system clock, the config-backed credential store). Used by
  * `vigil serve` and by the end-to-end tests, which start a real server on a free loopback port.
  */
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createAccountDirectory } from './auth/account-directory.js'
 import { createCredentialStore } from './auth/credential-store.js'
 import { SigV4Verifier } from './auth/sigv4.js'
 import { databasePath, type VigilConfig } from './config/config.js'
@@ -11,6 +14,10 @@ import { systemClock, type Clock } from './core/clock.js'
 import { createLogger, type Logger } from './core/logger.js'
 import { startHttpServer } from './http/node-server.js'
 import { VigilApp, type AnyService } from './http/vigil-app.js'
+import { LocalDirectoryStore } from './outputs/object-store/local-directory-store.js'
+import type { ObjectStore } from './outputs/object-store/object-store.js'
+import { Organizations } from './services/guardduty/domain/organizations.js'
+import { ThreatListRegistry } from './services/guardduty/domain/threat-list-registry.js'
 import { createGuardDutyService } from './services/guardduty/guardduty-service.js'
 import { createInspector2Service } from './services/inspector2/inspector2-service.js'
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js'
@@ -20,6 +27,10 @@ export interface RunningVigil {
   readonly url: string
   readonly port: number
   readonly services: ReadonlyMap<string, AnyService>
+  /** The object store lists are read from and exports written to. */
+  readonly objectStore: ObjectStore
+  /** Trusted/threat list matchers per scope, for the detection engine. */
+  readonly threatLists: ThreatListRegistry
   /** Stops accepting, finishes in-flight requests, closes the database. */
   close(): Promise<void>
 }
@@ -48,7 +59,21 @@ export async function startVigil(
     synchronous: config.sqliteSynchronous,
     now: () => clock.now(),
   })
-  const guardduty = createGuardDutyService({ storage, clock })
+  const objectStore = new LocalDirectoryStore(
+    config.objectStoreDir ??
+      (config.dataDir === ':memory:'
+        ? mkdtempSync(join(tmpdir(), 'vigil-s3-'))
+        : join(config.dataDir, 's3')),
+  )
+  const threatLists = new ThreatListRegistry(storage)
+  const guardduty = createGuardDutyService({
+    storage,
+    clock,
+    objectStore,
+    threatLists,
+    listTransitionMs: config.listTransitionMs,
+    organizations: new Organizations(storage, createAccountDirectory(config.organizations), clock),
+  })
   const inspector2 = createInspector2Service({
     storage,
     clock,
@@ -84,6 +109,8 @@ export async function startVigil(
     url: http.url,
     port: http.port,
     services,
+    objectStore,
+    threatLists,
     close: async () => {
       await http.close()
       storage.close()

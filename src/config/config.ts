@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Organization } from '../auth/account-directory.js'
 import type { Credential } from '../auth/credential-store.js'
 import { VigilError } from '../core/vigil-error.js'
 
@@ -22,6 +23,15 @@ export interface VigilConfig {
   readonly sqliteSynchronous: 'NORMAL' | 'FULL'
   /** Duration of Inspector's ENABLING/DISABLING states, milliseconds. */
   readonly inspectorTransitionMs: number
+  /** Duration of GuardDuty lists' ACTIVATING/DEACTIVATING states, milliseconds. */
+  readonly listTransitionMs: number
+  /**
+   * Folder of the local object store (one sub-folder per bucket). Default `<dataDir>/s3`; with an
+   * in-memory database, a new temporary folder.
+   */
+  readonly objectStoreDir?: string
+  /** Declared organizations; undefined = one development organization of every account. */
+  readonly organizations?: readonly Organization[]
 }
 
 export const DEFAULTS: VigilConfig = {
@@ -34,6 +44,7 @@ export const DEFAULTS: VigilConfig = {
   credentials: [],
   sqliteSynchronous: 'NORMAL',
   inspectorTransitionMs: 0,
+  listTransitionMs: 0,
 }
 
 /** The SQLite database path for a configuration. */
@@ -86,6 +97,30 @@ function fileConfig(path: string): Partial<VigilConfig> {
       return cred as unknown as Credential
     })
   }
+  if (obj.organizations !== undefined) {
+    if (!Array.isArray(obj.organizations)) throw invalid('organizations', 'expected a list')
+    out.organizations = obj.organizations.map((o: unknown, i) => {
+      const org = o as Record<string, unknown>
+      if (typeof org.id !== 'string' || !/^o-[a-z0-9]{10,32}$/.test(org.id))
+        throw invalid(
+          `organizations[${i}].id`,
+          "expected 'o-' and 10 to 32 lowercase letters or digits",
+        )
+      if (typeof org.managementAccountId !== 'string' || !/^\d{12}$/.test(org.managementAccountId))
+        throw invalid(`organizations[${i}].managementAccountId`, 'expected 12 digits')
+      const accounts = org.accounts ?? []
+      if (
+        !Array.isArray(accounts) ||
+        !accounts.every((a) => typeof a === 'string' && /^\d{12}$/.test(a))
+      )
+        throw invalid(`organizations[${i}].accounts`, 'expected a list of 12-digit account ids')
+      return {
+        id: org.id,
+        managementAccountId: org.managementAccountId,
+        accounts: accounts as string[],
+      }
+    })
+  }
   return out
 }
 
@@ -125,6 +160,14 @@ export function loadConfig(
       0,
       3_600_000,
     )
+  if (env.VIGIL_LIST_TRANSITION_MS)
+    fromEnv.listTransitionMs = integer(
+      'VIGIL_LIST_TRANSITION_MS',
+      env.VIGIL_LIST_TRANSITION_MS,
+      0,
+      3_600_000,
+    )
+  if (env.VIGIL_OBJECT_STORE_DIR) fromEnv.objectStoreDir = env.VIGIL_OBJECT_STORE_DIR
   const fromFile = env.VIGIL_CONFIG ? fileConfig(env.VIGIL_CONFIG) : {}
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
   return { ...DEFAULTS, ...fromFile, ...fromEnv, ...defined }

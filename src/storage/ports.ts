@@ -43,6 +43,8 @@ export interface DetectorStore {
   get(scope: Scope, detectorId: string): Promise<DetectorRecord | undefined>
   /** Detectors of `scope` ordered by id, after `afterId` (exclusive), at most `limit`. */
   list(scope: Scope, afterId: string | undefined, limit: number): Promise<DetectorRecord[]>
+  /** Accounts that have a detector in `region`, sorted. */
+  accountsInRegion(region: string): Promise<string[]>
   /** Ids only, in the order and with the paging of `list`. */
   listIds(scope: Scope, afterId: string | undefined, limit: number): Promise<string[]>
   /**

@@ -126,6 +126,9 @@ export function runStorageSuite(name: string, open: () => Storage): void {
       assert.deepEqual(await s.detectors.get(A, 'a'.repeat(32)), detector(A, 'a'.repeat(32)))
       assert.equal(await s.detectors.get(B, 'a'.repeat(32)), undefined)
       assert.equal(await s.detectors.get(A2, 'a'.repeat(32)), undefined)
+      assert.deepEqual(await s.detectors.accountsInRegion('us-east-1'), [A.accountId])
+      assert.deepEqual(await s.detectors.accountsInRegion('eu-west-1'), [A.accountId])
+      assert.deepEqual(await s.detectors.accountsInRegion('ap-south-1'), [])
       assert.equal(await s.detectors.delete(B, 'a'.repeat(32)), false)
       assert.equal(
         await s.detectors.update({ ...detector(B, 'a'.repeat(32)), status: 'DISABLED' }),

@@ -130,6 +130,7 @@ class SqliteDetectorStore implements DetectorStore {
     [string, string, string, number],
     { detector_id: string }
   >
+  readonly #accountsInRegion: Database.Statement<[string], { account_id: string }>
   readonly #get: Database.Statement<[string, string, string], DetectorRow>
   readonly #listFirst: Database.Statement<[string, string, number], DetectorRow>
   readonly #listAfter: Database.Statement<[string, string, string, number], DetectorRow>
@@ -156,6 +157,9 @@ class SqliteDetectorStore implements DetectorStore {
     this.#delete = db.prepare(
       'DELETE FROM gd_detector WHERE account_id = ? AND region = ? AND detector_id = ?',
     )
+    this.#accountsInRegion = db.prepare(
+      'SELECT DISTINCT account_id FROM gd_detector WHERE region = ? ORDER BY account_id',
+    )
     this.#listIdsFirst = db.prepare(
       'SELECT detector_id FROM gd_detector WHERE account_id = ? AND region = ? ORDER BY detector_id LIMIT ?',
     )
@@ -179,6 +183,10 @@ class SqliteDetectorStore implements DetectorStore {
     if (cached) return Promise.resolve(cached)
     const row = this.#get.get(scope.accountId, scope.region, detectorId)
     return Promise.resolve(row && this.#remember(toDetector(row)))
+  }
+
+  accountsInRegion(region: string): Promise<string[]> {
+    return Promise.resolve(this.#accountsInRegion.all(region).map((r) => r.account_id))
   }
 
   listIds(scope: Scope, afterId: string | undefined, limit: number): Promise<string[]> {

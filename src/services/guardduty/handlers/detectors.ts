@@ -5,7 +5,6 @@
  * sends them; `findingPublishingFrequency` defaults to SIX_HOURS.
  */
 import type { Clock } from '../../../core/clock.js'
-import { randomHex } from '../../../core/ids.js'
 import { VigilError } from '../../../core/vigil-error.js'
 import type { DetectorRecord, Storage } from '../../../storage/ports.js'
 import { idempotent } from '../../idempotency.js'
@@ -14,19 +13,20 @@ import { scopeOf, type ServiceContext } from '../../service-context.js'
 import {
   dataSourcesResult,
   featuresResult,
-  initialFeatures,
   requestedFeatures,
   updatedFeatures,
 } from '../domain/detector-features.js'
+import { newDetectorRecord } from '../domain/detector-record.js'
+import type { Organizations } from '../domain/organizations.js'
 import type * as gd from '../generated/types.js'
 import { detectorNotOwned, invalidInput, invalidNextToken } from '../guardduty-errors.js'
 
 export interface DetectorHandlerDeps {
   readonly storage: Storage
   readonly clock: Clock
+  /** Enrols new detectors of organization accounts whose administrator auto-enables them. */
+  readonly organizations: Organizations
 }
-
-const DEFAULT_PUBLISHING_FREQUENCY = 'SIX_HOURS'
 
 /** The service-linked role GuardDuty reports for a detector of `accountId`. */
 export function guardDutyServiceRole(accountId: string): string {
@@ -47,7 +47,7 @@ export async function requireDetector(
   return detector
 }
 
-export function detectorHandlers({ storage, clock }: DetectorHandlerDeps) {
+export function detectorHandlers({ storage, clock, organizations }: DetectorHandlerDeps) {
   return {
     async CreateDetector(
       input: gd.CreateDetectorRequest,
@@ -66,19 +66,14 @@ export function detectorHandlers({ storage, clock }: DetectorHandlerDeps) {
             'The request is rejected because the clientToken was already used with different parameters.',
           ),
         run: async () => {
-          const changes = requestedFeatures(input.Features, input.DataSources)
-          const now = clock.now()
-          const record: DetectorRecord = {
-            scope,
-            detectorId: randomHex(32),
-            status: input.Enable ? 'ENABLED' : 'DISABLED',
-            findingPublishingFrequency:
-              input.FindingPublishingFrequency ?? DEFAULT_PUBLISHING_FREQUENCY,
-            createdAtMs: now,
-            updatedAtMs: now,
-            features: initialFeatures(changes, now),
-            tags: input.Tags ?? {},
-          }
+          const record = newDetectorRecord(scope, clock.now(), {
+            enable: input.Enable,
+            features: requestedFeatures(input.Features, input.DataSources),
+            ...(input.FindingPublishingFrequency
+              ? { findingPublishingFrequency: input.FindingPublishingFrequency }
+              : {}),
+            ...(input.Tags ? { tags: input.Tags } : {}),
+          })
           try {
             await storage.detectors.insert(record)
           } catch (error) {
@@ -88,6 +83,7 @@ export function detectorHandlers({ storage, clock }: DetectorHandlerDeps) {
               )
             throw error
           }
+          await organizations.enrolIfAutoEnabled(scope)
           return { DetectorId: record.detectorId }
         },
       })

@@ -1,0 +1,234 @@
+/**
+ * GuardDuty publishing destinations: Create, Describe, Update, Delete and ListPublishingDestinations.
+ * A destination is an S3 bucket ARN (optionally with a key prefix) and a KMS key ARN; one per detector.
+ * Its status is checked against the object store whenever it is read: a bucket that exists is
+ * PUBLISHING; a missing one is UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY, with
+ * `publishingFailureStartTimestamp` (epoch milliseconds) set when the failure began and 0 otherwise.
+ * The export of findings itself belongs to the outputs.
+ */
+import type { Clock } from '../../../core/clock.js'
+import { randomHex } from '../../../core/ids.js'
+import type { ObjectStore } from '../../../outputs/object-store/object-store.js'
+import { isBucketName } from '../../../outputs/object-store/object-store.js'
+import type { ResourceRecord, Storage } from '../../../storage/ports.js'
+import { idempotent } from '../../idempotency.js'
+import { decodePageToken, encodePageToken, queryFingerprint } from '../../page-token.js'
+import { scopeOf, type ServiceContext } from '../../service-context.js'
+import type * as gd from '../generated/types.js'
+import { invalidInput, invalidNextToken } from '../guardduty-errors.js'
+import { requireDetector } from './detectors.js'
+
+export const DESTINATION_KIND = 'guardduty:publishingdestination'
+/** Destinations per detector. */
+const MAX_DESTINATIONS = 1
+const S3_ARN = /^arn:aws[a-z-]*:s3:::([^/]+)(?:\/(.*))?$/
+const KMS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/
+
+export interface DestinationBody {
+  readonly destinationType: gd.DestinationType
+  readonly destinationArn: string
+  readonly kmsKeyArn: string
+  /** When publishing started failing, epoch milliseconds; 0 while it works. */
+  readonly failingSinceMs: number
+}
+
+export interface DestinationHandlerDeps {
+  readonly storage: Storage
+  readonly clock: Clock
+  readonly objectStore: ObjectStore
+}
+
+/** The bucket of a destination ARN, or throws the error for a malformed one. */
+function checkProperties(p: gd.DestinationProperties | undefined): {
+  bucket: string
+  arn: string
+  kms: string
+} {
+  const arn = p?.DestinationArn
+  const kms = p?.KmsKeyArn
+  const m = arn === undefined ? null : S3_ARN.exec(arn)
+  if (!arn || !m || !isBucketName(m[1] as string))
+    throw invalidInput(
+      `The request is rejected because the destinationArn ${arn ?? '(missing)'} is not an S3 bucket ARN.`,
+    )
+  if (!kms || !KMS_ARN.test(kms))
+    throw invalidInput(
+      `The request is rejected because the kmsKeyArn ${kms ?? '(missing)'} is not a KMS key ARN.`,
+    )
+  return { bucket: m[1] as string, arn, kms }
+}
+
+export function publishingDestinationHandlers({
+  storage,
+  clock,
+  objectStore,
+}: DestinationHandlerDeps) {
+  /** The record with its status refreshed against the object store (saved when it changed). */
+  async function refreshed(
+    record: ResourceRecord<DestinationBody>,
+  ): Promise<ResourceRecord<DestinationBody>> {
+    const bucket = S3_ARN.exec(record.body.destinationArn)?.[1] ?? ''
+    const ok = await objectStore.bucketExists(bucket)
+    const failingSinceMs = ok ? 0 : record.body.failingSinceMs || clock.now()
+    if (failingSinceMs === record.body.failingSinceMs) return record
+    const updated = { ...record, body: { ...record.body, failingSinceMs } }
+    await storage.resources.apply([{ put: updated }])
+    return updated
+  }
+
+  const status = (body: DestinationBody): gd.PublishingStatus =>
+    body.failingSinceMs === 0 ? 'PUBLISHING' : 'UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY'
+
+  async function requireDestination(ctx: ServiceContext, detectorId: string, id: string) {
+    const found = await storage.resources.get<DestinationBody>({
+      scope: scopeOf(ctx),
+      kind: DESTINATION_KIND,
+      parentId: detectorId,
+      id,
+    })
+    if (!found)
+      throw invalidInput(
+        `The request is rejected because the publishing destination ${id} does not exist.`,
+      )
+    return refreshed(found)
+  }
+
+  return {
+    async CreatePublishingDestination(
+      input: gd.CreatePublishingDestinationRequest,
+      ctx: ServiceContext,
+    ): Promise<gd.CreatePublishingDestinationResponse> {
+      await requireDetector(storage, ctx, input.DetectorId)
+      const { ClientToken, ...parameters } = input
+      return idempotent({
+        store: storage.idempotency,
+        scope: scopeOf(ctx),
+        operation: 'guardduty:CreatePublishingDestination',
+        token: ClientToken,
+        parameters,
+        mismatch: () =>
+          invalidInput(
+            'The request is rejected because the clientToken was already used with different parameters.',
+          ),
+        run: async () => {
+          const { arn, kms } = checkProperties(input.DestinationProperties)
+          const scope = scopeOf(ctx)
+          if (
+            (await storage.resources.count(scope, DESTINATION_KIND, input.DetectorId)) >=
+            MAX_DESTINATIONS
+          )
+            throw invalidInput(
+              'The request is rejected because the detector already has a publishing destination.',
+            )
+          const now = clock.now()
+          const id = randomHex(32)
+          await storage.resources.insert<DestinationBody>({
+            scope,
+            kind: DESTINATION_KIND,
+            parentId: input.DetectorId,
+            id,
+            sortKey: String(now).padStart(15, '0'),
+            createdAtMs: now,
+            updatedAtMs: now,
+            body: {
+              destinationType: input.DestinationType,
+              destinationArn: arn,
+              kmsKeyArn: kms,
+              failingSinceMs: 0,
+            },
+          })
+          return { DestinationId: id }
+        },
+      })
+    },
+
+    async DescribePublishingDestination(
+      input: gd.DescribePublishingDestinationRequest,
+      ctx: ServiceContext,
+    ): Promise<gd.DescribePublishingDestinationResponse> {
+      await requireDetector(storage, ctx, input.DetectorId)
+      const { id, body } = await requireDestination(ctx, input.DetectorId, input.DestinationId)
+      return {
+        DestinationId: id,
+        DestinationType: body.destinationType,
+        Status: status(body),
+        PublishingFailureStartTimestamp: body.failingSinceMs,
+        DestinationProperties: { DestinationArn: body.destinationArn, KmsKeyArn: body.kmsKeyArn },
+      }
+    },
+
+    async UpdatePublishingDestination(
+      input: gd.UpdatePublishingDestinationRequest,
+      ctx: ServiceContext,
+    ): Promise<gd.UpdatePublishingDestinationResponse> {
+      await requireDetector(storage, ctx, input.DetectorId)
+      const current = await requireDestination(ctx, input.DetectorId, input.DestinationId)
+      if (input.DestinationProperties) {
+        const { arn, kms } = checkProperties({
+          DestinationArn: input.DestinationProperties.DestinationArn ?? current.body.destinationArn,
+          KmsKeyArn: input.DestinationProperties.KmsKeyArn ?? current.body.kmsKeyArn,
+        })
+        await storage.resources.apply([
+          {
+            put: {
+              ...current,
+              updatedAtMs: clock.now(),
+              body: { ...current.body, destinationArn: arn, kmsKeyArn: kms, failingSinceMs: 0 },
+            },
+          },
+        ])
+      }
+      return {}
+    },
+
+    async DeletePublishingDestination(
+      input: gd.DeletePublishingDestinationRequest,
+      ctx: ServiceContext,
+    ): Promise<gd.DeletePublishingDestinationResponse> {
+      await requireDetector(storage, ctx, input.DetectorId)
+      const current = await requireDestination(ctx, input.DetectorId, input.DestinationId)
+      await storage.resources.delete(current)
+      return {}
+    },
+
+    async ListPublishingDestinations(
+      input: gd.ListPublishingDestinationsRequest,
+      ctx: ServiceContext,
+    ): Promise<gd.ListPublishingDestinationsResponse> {
+      await requireDetector(storage, ctx, input.DetectorId)
+      const scope = scopeOf(ctx)
+      const limit = input.MaxResults ?? 50
+      const fingerprint = queryFingerprint([
+        'guardduty:ListPublishingDestinations',
+        scope,
+        input.DetectorId,
+      ])
+      let after: { sortKey: string; id: string } | undefined
+      if (input.NextToken !== undefined) {
+        const key = decodePageToken(input.NextToken, fingerprint)?.key as
+          { s?: unknown; i?: unknown } | undefined
+        if (typeof key?.s !== 'string' || typeof key.i !== 'string') throw invalidNextToken()
+        after = { sortKey: key.s, id: key.i }
+      }
+      const page = await storage.resources.list<DestinationBody>(
+        scope,
+        DESTINATION_KIND,
+        input.DetectorId,
+        after,
+        limit + 1,
+      )
+      const items = await Promise.all(page.slice(0, limit).map(refreshed))
+      const last = items.at(-1)
+      return {
+        Destinations: items.map((d) => ({
+          DestinationId: d.id,
+          DestinationType: d.body.destinationType,
+          Status: status(d.body),
+        })),
+        ...(page.length > limit && last
+          ? { NextToken: encodePageToken(fingerprint, { s: last.sortKey, i: last.id }) }
+          : {}),
+      }
+    },
+  }
+}
