@@ -16,6 +16,7 @@ import { startHttpServer } from './http/node-server.js'
 import { VigilApp, type AnyService } from './http/vigil-app.js'
 import { LocalDirectoryStore } from './outputs/object-store/local-directory-store.js'
 import type { ObjectStore } from './outputs/object-store/object-store.js'
+import { CoverageRegistry } from './services/guardduty/domain/coverage.js'
 import { Organizations } from './services/guardduty/domain/organizations.js'
 import { ThreatListRegistry } from './services/guardduty/domain/threat-list-registry.js'
 import { createGuardDutyService } from './services/guardduty/guardduty-service.js'
@@ -31,6 +32,8 @@ export interface RunningVigil {
   readonly objectStore: ObjectStore
   /** Trusted/threat list matchers per scope, for the detection engine. */
   readonly threatLists: ThreatListRegistry
+  /** Where the detection engine registers the resources it monitors (ListCoverage). */
+  readonly coverage: CoverageRegistry
   /** Stops accepting, finishes in-flight requests, closes the database. */
   close(): Promise<void>
 }
@@ -111,6 +114,7 @@ export async function startVigil(
     services,
     objectStore,
     threatLists,
+    coverage: new CoverageRegistry(storage, clock),
     close: async () => {
       await http.close()
       storage.close()

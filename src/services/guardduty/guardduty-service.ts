@@ -17,7 +17,9 @@ import {
   guardDutyRequestError,
 } from './guardduty-errors.js'
 import { detectorHandlers } from './handlers/detectors.js'
+import { coverageUsageHandlers } from './handlers/coverage-usage.js'
 import { filterHandlers } from './handlers/filters.js'
+import { malwareProtectionHandlers } from './handlers/malware-protection.js'
 import { memberHandlers } from './handlers/members.js'
 import { organizationHandlers } from './handlers/organizations.js'
 import { publishingDestinationHandlers } from './handlers/publishing-destinations.js'
@@ -47,6 +49,8 @@ export function createGuardDutyService(deps: GuardDutyServiceDeps): GuardDutySer
       ...tagHandlers(deps),
       ...memberHandlers(deps),
       ...organizationHandlers(deps),
+      ...malwareProtectionHandlers(deps),
+      ...coverageUsageHandlers(deps),
       ...publishingDestinationHandlers(deps),
       ...(threatListHandlers({ ...deps, transitionMs: deps.listTransitionMs }) as OperationHandlers<
         GuardDutyOperations,
