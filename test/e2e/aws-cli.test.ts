@@ -27,13 +27,14 @@ const home = mkdtempSync(join(tmpdir(), 'vigil-cli-home-'))
 function aws(
   args: string[],
   secret = 'test',
+  accessKeyId = 'test',
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('aws', [...args, '--endpoint-url', server.url, '--output', 'json'], {
       env: {
         PATH: process.env.PATH,
         HOME: home,
-        AWS_ACCESS_KEY_ID: 'test',
+        AWS_ACCESS_KEY_ID: accessKeyId,
         AWS_SECRET_ACCESS_KEY: secret,
         AWS_DEFAULT_REGION: 'us-east-1',
         AWS_EC2_METADATA_DISABLED: 'true',
@@ -83,4 +84,154 @@ test('a wrong secret is refused, and an unimplemented operation says so', { skip
   const missing = await aws(['inspector2', 'list-filters'])
   assert.notEqual(missing.status, 0)
   assert.match(missing.stderr, /NotImplementedException.*ListFilters/)
+})
+
+test('a Terraform-shaped sequence through the AWS CLI', { skip }, async () => {
+  await server.objectStore.putObject({ bucket: 'cli-lists', key: 'trusted.txt' }, '45.33.32.156\n')
+  await server.objectStore.putObject({ bucket: 'cli-findings', key: '.keep' }, '')
+  const json = async (args: string[]) => {
+    const r = await aws(args)
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`)
+    return (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as Record<string, unknown>
+  }
+  // A second account acts as the delegated administrator; the default account manages the organization.
+  const admin = async (args: string[]) => {
+    const r = await aws(args, 'test', '910000000001')
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`)
+    return (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as Record<string, unknown>
+  }
+  const { DetectorId } = (await admin([
+    'guardduty',
+    'create-detector',
+    '--enable',
+    '--finding-publishing-frequency',
+    'ONE_HOUR',
+    '--features',
+    'Name=S3_DATA_EVENTS,Status=ENABLED',
+    '--tags',
+    'managed_by=terraform',
+  ])) as { DetectorId: string }
+  await json([
+    'guardduty',
+    'enable-organization-admin-account',
+    '--admin-account-id',
+    '910000000001',
+  ])
+  await admin([
+    'guardduty',
+    'update-organization-configuration',
+    '--detector-id',
+    DetectorId,
+    '--auto-enable-organization-members',
+    'NEW',
+  ])
+  const { DestinationId } = (await admin([
+    'guardduty',
+    'create-publishing-destination',
+    '--detector-id',
+    DetectorId,
+    '--destination-type',
+    'S3',
+    '--destination-properties',
+    'DestinationArn=arn:aws:s3:::cli-findings,KmsKeyArn=arn:aws:kms:us-east-1:910000000001:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+  ])) as { DestinationId: string }
+  await admin([
+    'guardduty',
+    'create-filter',
+    '--detector-id',
+    DetectorId,
+    '--name',
+    'low-sev',
+    '--action',
+    'ARCHIVE',
+    '--rank',
+    '1',
+    '--finding-criteria',
+    JSON.stringify({ Criterion: { severity: { Lt: 4 } } }),
+  ])
+  const { IpSetId } = (await admin([
+    'guardduty',
+    'create-ip-set',
+    '--detector-id',
+    DetectorId,
+    '--name',
+    'trusted',
+    '--format',
+    'TXT',
+    '--location',
+    's3://cli-lists/trusted.txt',
+    '--activate',
+  ])) as { IpSetId: string }
+  await admin([
+    'guardduty',
+    'tag-resource',
+    '--resource-arn',
+    `arn:aws:guardduty:us-east-1:910000000001:detector/${DetectorId}`,
+    '--tags',
+    'env=prod',
+  ])
+
+  const detector = await admin(['guardduty', 'get-detector', '--detector-id', DetectorId])
+  assert.equal(detector.FindingPublishingFrequency, 'ONE_HOUR')
+  assert.deepEqual(detector.Tags, { managed_by: 'terraform', env: 'prod' })
+  const org = await admin([
+    'guardduty',
+    'describe-organization-configuration',
+    '--detector-id',
+    DetectorId,
+  ])
+  assert.equal(org.AutoEnableOrganizationMembers, 'NEW')
+  const destination = await admin([
+    'guardduty',
+    'describe-publishing-destination',
+    '--detector-id',
+    DetectorId,
+    '--destination-id',
+    DestinationId,
+  ])
+  assert.equal(destination.Status, 'PUBLISHING')
+  const filter = await admin([
+    'guardduty',
+    'get-filter',
+    '--detector-id',
+    DetectorId,
+    '--filter-name',
+    'low-sev',
+  ])
+  assert.deepEqual(filter.FindingCriteria, { Criterion: { severity: { Lt: 4 } } })
+  const ipset = await admin([
+    'guardduty',
+    'get-ip-set',
+    '--detector-id',
+    DetectorId,
+    '--ip-set-id',
+    IpSetId,
+  ])
+  assert.equal(ipset.Status, 'ACTIVE')
+
+  await admin(['guardduty', 'delete-ip-set', '--detector-id', DetectorId, '--ip-set-id', IpSetId])
+  await admin([
+    'guardduty',
+    'delete-filter',
+    '--detector-id',
+    DetectorId,
+    '--filter-name',
+    'low-sev',
+  ])
+  await admin([
+    'guardduty',
+    'delete-publishing-destination',
+    '--detector-id',
+    DetectorId,
+    '--destination-id',
+    DestinationId,
+  ])
+  await json([
+    'guardduty',
+    'disable-organization-admin-account',
+    '--admin-account-id',
+    '910000000001',
+  ])
+  await admin(['guardduty', 'delete-detector', '--detector-id', DetectorId])
+  assert.deepEqual((await admin(['guardduty', 'list-detectors'])).DetectorIds, [])
 })

@@ -185,6 +185,8 @@ export function coverageUsageHandlers({ storage, clock, organizations }: Coverag
       ctx: ServiceContext,
     ): Promise<gd.GetUsageStatisticsResponse> {
       await requireDetector(storage, ctx, input.DetectorId)
+      // One page holds every group, so no token this service gave out can be presented.
+      if (input.NextToken !== undefined) throw invalidNextToken()
       const scope = scopeOf(ctx)
       const visible = await visibleAccounts(scope)
       const criteria = input.UsageCriteria

@@ -18,7 +18,7 @@ import {
   type Organizations,
 } from '../domain/organizations.js'
 import type * as gd from '../generated/types.js'
-import { invalidInput } from '../guardduty-errors.js'
+import { invalidInput, invalidNextToken } from '../guardduty-errors.js'
 import { requireDetector } from './detectors.js'
 
 export interface OrganizationHandlerDeps {
@@ -129,10 +129,12 @@ export function organizationHandlers({ storage, clock, organizations }: Organiza
     },
 
     async ListOrganizationAdminAccounts(
-      _input: gd.ListOrganizationAdminAccountsRequest,
+      input: gd.ListOrganizationAdminAccountsRequest,
       ctx: ServiceContext,
     ): Promise<gd.ListOrganizationAdminAccountsResponse> {
       const org = requireManagement(ctx)
+      // One page holds every answer, so no token this service gave out can be presented.
+      if (input.NextToken !== undefined) throw invalidNextToken()
       const admin = await organizations.delegatedAdmin(org, ctx.region)
       return {
         AdminAccounts:
@@ -145,6 +147,7 @@ export function organizationHandlers({ storage, clock, organizations }: Organiza
       ctx: ServiceContext,
     ): Promise<gd.DescribeOrganizationConfigurationResponse> {
       await requireDelegatedAdmin(ctx, input.DetectorId)
+      if (input.NextToken !== undefined) throw invalidNextToken()
       return describe(await organizations.config(scopeOf(ctx)))
     },
 
