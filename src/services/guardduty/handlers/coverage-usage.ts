@@ -6,7 +6,6 @@
  */
 import type { Clock } from '../../../core/clock.js'
 import type { ResourceRecord, Scope, Storage } from '../../../storage/ports.js'
-import { decodePageToken, encodePageToken, queryFingerprint } from '../../page-token.js'
 import { scopeOf, type ServiceContext } from '../../service-context.js'
 import { COVERAGE_KIND, coverageValue, type CoverageBody } from '../domain/coverage.js'
 import { ASSOCIATED, scopeOfAccount } from '../domain/membership.js'
@@ -15,6 +14,7 @@ import { schema } from '../generated/schema.js'
 import type * as gd from '../generated/types.js'
 import { invalidInput, invalidNextToken } from '../guardduty-errors.js'
 import { requireDetector } from './detectors.js'
+import { sortedPage } from './resource-pages.js'
 
 export const USAGE_KIND = 'guardduty:usage'
 const FREE_TRIAL_DAYS = 30
@@ -122,24 +122,15 @@ export function coverageUsageHandlers({ storage, clock, organizations }: Coverag
             `${a.accountId}/${a.record.id}`.localeCompare(`${b.accountId}/${b.record.id}`))
         )
       })
-      const limit = input.MaxResults ?? 50
-      const fingerprint = queryFingerprint([
-        'guardduty:ListCoverage',
-        scopeOf(ctx),
-        input.FilterCriteria,
-        input.SortCriteria,
-      ])
-      let start = 0
-      if (input.NextToken !== undefined) {
-        const key = decodePageToken(input.NextToken, fingerprint)?.key
-        if (typeof key !== 'string') throw invalidNextToken()
-        start = records.findIndex((r) => `${r.accountId}/${r.record.id}` === key) + 1
-        if (start === 0) throw invalidNextToken()
-      }
-      const page = records.slice(start, start + limit)
-      const last = page.at(-1)
+      const page = sortedPage(
+        records,
+        (r) => `${r.accountId}/${r.record.id}`,
+        ['ListCoverage', scopeOf(ctx), input.FilterCriteria, input.SortCriteria],
+        input.MaxResults,
+        input.NextToken,
+      )
       return {
-        Resources: page.map(({ accountId, detectorId, record }) => ({
+        Resources: page.items.map(({ accountId, detectorId, record }) => ({
           ResourceId: record.id,
           DetectorId: detectorId,
           AccountId: accountId,
@@ -148,9 +139,7 @@ export function coverageUsageHandlers({ storage, clock, organizations }: Coverag
           ...(record.body.issue !== undefined ? { Issue: record.body.issue } : {}),
           UpdatedAt: new Date(record.updatedAtMs),
         })),
-        ...(start + limit < records.length && last
-          ? { NextToken: encodePageToken(fingerprint, `${last.accountId}/${last.record.id}`) }
-          : {}),
+        ...(page.nextToken ? { NextToken: page.nextToken } : {}),
       }
     },
 

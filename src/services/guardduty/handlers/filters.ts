@@ -7,13 +7,12 @@
  */
 import type { Clock } from '../../../core/clock.js'
 import type { ResourceChange, ResourceRecord, Storage } from '../../../storage/ports.js'
-import { idempotent } from '../../idempotency.js'
-import { decodePageToken, encodePageToken, queryFingerprint } from '../../page-token.js'
 import { scopeOf, type ServiceContext } from '../../service-context.js'
 import { checkFindingCriteria } from '../domain/criterion-keys.js'
 import type * as gd from '../generated/types.js'
-import { invalidInput, invalidNextToken } from '../guardduty-errors.js'
+import { invalidInput } from '../guardduty-errors.js'
 import { requireDetector } from './detectors.js'
+import { idempotentCreate, resourcePage } from './resource-pages.js'
 
 export const FILTER_KIND = 'guardduty:filter'
 /** Filters per detector (GuardDuty quota). */
@@ -96,17 +95,13 @@ export function filterHandlers({ storage, clock }: FilterHandlerDeps) {
     ): Promise<gd.CreateFilterResponse> {
       await requireDetector(storage, ctx, input.DetectorId)
       const { ClientToken, ...parameters } = input
-      return idempotent({
-        store: storage.idempotency,
-        scope: scopeOf(ctx),
-        operation: 'guardduty:CreateFilter',
-        token: ClientToken,
+      return idempotentCreate(
+        storage,
+        scopeOf(ctx),
+        'CreateFilter',
+        ClientToken,
         parameters,
-        mismatch: () =>
-          invalidInput(
-            'The request is rejected because the clientToken was already used with different parameters.',
-          ),
-        run: async () => {
+        async () => {
           if (!NAME.test(input.Name))
             throw invalidInput(
               'The request is rejected because the filter name may contain only alphanumeric characters, periods (.), underscores (_) and dashes (-).',
@@ -142,7 +137,7 @@ export function filterHandlers({ storage, clock }: FilterHandlerDeps) {
           await storage.resources.apply(placeAt(existing, record, input.Rank, now))
           return { Name: input.Name }
         },
-      })
+      )
     },
 
     async GetFilter(
@@ -206,30 +201,17 @@ export function filterHandlers({ storage, clock }: FilterHandlerDeps) {
       ctx: ServiceContext,
     ): Promise<gd.ListFiltersResponse> {
       await requireDetector(storage, ctx, input.DetectorId)
-      const scope = scopeOf(ctx)
-      const limit = input.MaxResults ?? 50
-      const fingerprint = queryFingerprint(['guardduty:ListFilters', scope, input.DetectorId])
-      let after: { sortKey: string; id: string } | undefined
-      if (input.NextToken !== undefined) {
-        const position = decodePageToken(input.NextToken, fingerprint)
-        const key = position?.key as { s?: unknown; i?: unknown } | undefined
-        if (typeof key?.s !== 'string' || typeof key.i !== 'string') throw invalidNextToken()
-        after = { sortKey: key.s, id: key.i }
-      }
-      const page = await storage.resources.list<FilterBody>(
-        scope,
-        FILTER_KIND,
-        input.DetectorId,
-        after,
-        limit + 1,
-      )
-      const items = page.slice(0, limit)
-      const last = items.at(-1)
+      const page = await resourcePage<FilterBody>(storage, {
+        scope: scopeOf(ctx),
+        kind: FILTER_KIND,
+        parentId: input.DetectorId,
+        query: ['ListFilters'],
+        maxResults: input.MaxResults,
+        nextToken: input.NextToken,
+      })
       return {
-        FilterNames: items.map((f) => f.body.name),
-        ...(page.length > limit && last
-          ? { NextToken: encodePageToken(fingerprint, { s: last.sortKey, i: last.id }) }
-          : {}),
+        FilterNames: page.items.map((f) => f.body.name),
+        ...(page.nextToken ? { NextToken: page.nextToken } : {}),
       }
     },
   }

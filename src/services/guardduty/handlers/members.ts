@@ -15,7 +15,11 @@ import { randomHex } from '../../../core/ids.js'
 import type { ResourceRecord, Scope, Storage } from '../../../storage/ports.js'
 import { decodePageToken, encodePageToken, queryFingerprint } from '../../page-token.js'
 import { scopeOf, type ServiceContext } from '../../service-context.js'
-import { dataSourcesResult, updatedFeatures } from '../domain/detector-features.js'
+import {
+  dataSourcesResult,
+  requestedFeatures,
+  updatedFeatures,
+} from '../domain/detector-features.js'
 import {
   ASSOCIATED,
   scopeOfAccount,
@@ -111,6 +115,23 @@ export function memberHandlers({ storage, clock, organizations }: MemberHandlerD
       if (problem !== undefined) out.push(unprocessed(id, problem))
     }
     return out
+  }
+
+  /** Starts (Enabled) or stops (Disabled) monitoring associated members. */
+  async function setMonitoring(
+    ctx: ServiceContext,
+    detectorId: string,
+    accountIds: readonly string[],
+    status: 'Enabled' | 'Disabled',
+  ): Promise<{ UnprocessedAccounts: gd.UnprocessedAccount[] }> {
+    await requireDetector(storage, ctx, detectorId)
+    const UnprocessedAccounts = await forMembers(ctx, accountIds, async (admin, record) => {
+      if (!ASSOCIATED.includes(record.body.status))
+        return 'The request is rejected because the account is not associated with the current account.'
+      await membership.putMember(admin, record.id, { ...record.body, status }, record)
+      return undefined
+    })
+    return { UnprocessedAccounts }
   }
 
   async function acceptInvitation(
@@ -386,33 +407,10 @@ export function memberHandlers({ storage, clock, organizations }: MemberHandlerD
       return { UnprocessedAccounts }
     },
 
-    async StartMonitoringMembers(
-      input: gd.StartMonitoringMembersRequest,
-      ctx: ServiceContext,
-    ): Promise<gd.StartMonitoringMembersResponse> {
-      await requireDetector(storage, ctx, input.DetectorId)
-      const UnprocessedAccounts = await forMembers(ctx, input.AccountIds, async (admin, record) => {
-        if (!ASSOCIATED.includes(record.body.status))
-          return 'The request is rejected because the account is not associated with the current account.'
-        await membership.putMember(admin, record.id, { ...record.body, status: 'Enabled' }, record)
-        return undefined
-      })
-      return { UnprocessedAccounts }
-    },
-
-    async StopMonitoringMembers(
-      input: gd.StopMonitoringMembersRequest,
-      ctx: ServiceContext,
-    ): Promise<gd.StopMonitoringMembersResponse> {
-      await requireDetector(storage, ctx, input.DetectorId)
-      const UnprocessedAccounts = await forMembers(ctx, input.AccountIds, async (admin, record) => {
-        if (!ASSOCIATED.includes(record.body.status))
-          return 'The request is rejected because the account is not associated with the current account.'
-        await membership.putMember(admin, record.id, { ...record.body, status: 'Disabled' }, record)
-        return undefined
-      })
-      return { UnprocessedAccounts }
-    },
+    StartMonitoringMembers: (input: gd.StartMonitoringMembersRequest, ctx: ServiceContext) =>
+      setMonitoring(ctx, input.DetectorId, input.AccountIds, 'Enabled'),
+    StopMonitoringMembers: (input: gd.StopMonitoringMembersRequest, ctx: ServiceContext) =>
+      setMonitoring(ctx, input.DetectorId, input.AccountIds, 'Disabled'),
 
     async GetMemberDetectors(
       input: gd.GetMemberDetectorsRequest,
@@ -458,30 +456,7 @@ export function memberHandlers({ storage, clock, organizations }: MemberHandlerD
       ctx: ServiceContext,
     ): Promise<gd.UpdateMemberDetectorsResponse> {
       await requireDetector(storage, ctx, input.DetectorId)
-      if (input.Features && input.DataSources)
-        throw invalidInput(
-          'The request is rejected because both dataSources and features were provided. Use only features.',
-        )
-      const changes: gd.DetectorFeatureConfiguration[] = (input.Features ?? []).map((f) => ({
-        ...(f.Name !== undefined ? { Name: f.Name } : {}),
-        ...(f.Status !== undefined ? { Status: f.Status } : {}),
-        ...(f.AdditionalConfiguration
-          ? { AdditionalConfiguration: f.AdditionalConfiguration.map((a) => ({ ...a })) }
-          : {}),
-      }))
-      if (input.DataSources?.S3Logs)
-        changes.push({
-          Name: 'S3_DATA_EVENTS',
-          Status: input.DataSources.S3Logs.Enable ? 'ENABLED' : 'DISABLED',
-        })
-      if (input.DataSources?.Kubernetes)
-        changes.push({
-          Name: 'EKS_AUDIT_LOGS',
-          Status: input.DataSources.Kubernetes.AuditLogs.Enable ? 'ENABLED' : 'DISABLED',
-        })
-      const ebs = input.DataSources?.MalwareProtection?.ScanEc2InstanceWithFindings?.EbsVolumes
-      if (ebs !== undefined)
-        changes.push({ Name: 'EBS_MALWARE_PROTECTION', Status: ebs ? 'ENABLED' : 'DISABLED' })
+      const changes = requestedFeatures(input.Features, input.DataSources)
       const UnprocessedAccounts = await forMembers(ctx, input.AccountIds, async (admin, record) => {
         if (!ASSOCIATED.includes(record.body.status))
           return 'The request is rejected because the account is not associated with the current account.'

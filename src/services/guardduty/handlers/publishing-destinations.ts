@@ -11,12 +11,11 @@ import { randomHex } from '../../../core/ids.js'
 import type { ObjectStore } from '../../../outputs/object-store/object-store.js'
 import { isBucketName } from '../../../outputs/object-store/object-store.js'
 import type { ResourceRecord, Storage } from '../../../storage/ports.js'
-import { idempotent } from '../../idempotency.js'
-import { decodePageToken, encodePageToken, queryFingerprint } from '../../page-token.js'
 import { scopeOf, type ServiceContext } from '../../service-context.js'
 import type * as gd from '../generated/types.js'
-import { invalidInput, invalidNextToken } from '../guardduty-errors.js'
+import { invalidInput } from '../guardduty-errors.js'
 import { requireDetector } from './detectors.js'
+import { idempotentCreate, resourcePage } from './resource-pages.js'
 
 export const DESTINATION_KIND = 'guardduty:publishingdestination'
 /** Destinations per detector. */
@@ -100,17 +99,13 @@ export function publishingDestinationHandlers({
     ): Promise<gd.CreatePublishingDestinationResponse> {
       await requireDetector(storage, ctx, input.DetectorId)
       const { ClientToken, ...parameters } = input
-      return idempotent({
-        store: storage.idempotency,
-        scope: scopeOf(ctx),
-        operation: 'guardduty:CreatePublishingDestination',
-        token: ClientToken,
+      return idempotentCreate(
+        storage,
+        scopeOf(ctx),
+        'CreatePublishingDestination',
+        ClientToken,
         parameters,
-        mismatch: () =>
-          invalidInput(
-            'The request is rejected because the clientToken was already used with different parameters.',
-          ),
-        run: async () => {
+        async () => {
           const { arn, kms } = checkProperties(input.DestinationProperties)
           const scope = scopeOf(ctx)
           if (
@@ -139,7 +134,7 @@ export function publishingDestinationHandlers({
           })
           return { DestinationId: id }
         },
-      })
+      )
     },
 
     async DescribePublishingDestination(
@@ -196,38 +191,22 @@ export function publishingDestinationHandlers({
       ctx: ServiceContext,
     ): Promise<gd.ListPublishingDestinationsResponse> {
       await requireDetector(storage, ctx, input.DetectorId)
-      const scope = scopeOf(ctx)
-      const limit = input.MaxResults ?? 50
-      const fingerprint = queryFingerprint([
-        'guardduty:ListPublishingDestinations',
-        scope,
-        input.DetectorId,
-      ])
-      let after: { sortKey: string; id: string } | undefined
-      if (input.NextToken !== undefined) {
-        const key = decodePageToken(input.NextToken, fingerprint)?.key as
-          { s?: unknown; i?: unknown } | undefined
-        if (typeof key?.s !== 'string' || typeof key.i !== 'string') throw invalidNextToken()
-        after = { sortKey: key.s, id: key.i }
-      }
-      const page = await storage.resources.list<DestinationBody>(
-        scope,
-        DESTINATION_KIND,
-        input.DetectorId,
-        after,
-        limit + 1,
-      )
-      const items = await Promise.all(page.slice(0, limit).map(refreshed))
-      const last = items.at(-1)
+      const page = await resourcePage<DestinationBody>(storage, {
+        scope: scopeOf(ctx),
+        kind: DESTINATION_KIND,
+        parentId: input.DetectorId,
+        query: ['ListPublishingDestinations'],
+        maxResults: input.MaxResults,
+        nextToken: input.NextToken,
+      })
+      const items = await Promise.all(page.items.map(refreshed))
       return {
         Destinations: items.map((d) => ({
           DestinationId: d.id,
           DestinationType: d.body.destinationType,
           Status: status(d.body),
         })),
-        ...(page.length > limit && last
-          ? { NextToken: encodePageToken(fingerprint, { s: last.sortKey, i: last.id }) }
-          : {}),
+        ...(page.nextToken ? { NextToken: page.nextToken } : {}),
       }
     },
   }

@@ -18,8 +18,6 @@ import {
 import type { ObjectStore } from '../../../outputs/object-store/object-store.js'
 import { parseObjectLocation } from '../../../outputs/object-store/object-store.js'
 import type { ResourceChange, ResourceRecord, Storage } from '../../../storage/ports.js'
-import { idempotent } from '../../idempotency.js'
-import { decodePageToken, encodePageToken, queryFingerprint } from '../../page-token.js'
 import { scopeOf, type ServiceContext } from '../../service-context.js'
 import {
   MAX_LIST_FILE_BYTES,
@@ -27,8 +25,9 @@ import {
   type ThreatListKind,
 } from '../domain/threat-list-kinds.js'
 import type { ThreatListRegistry } from '../domain/threat-list-registry.js'
-import { invalidInput, invalidNextToken } from '../guardduty-errors.js'
+import { invalidInput } from '../guardduty-errors.js'
 import { requireDetector } from './detectors.js'
+import { idempotentCreate, resourcePage } from './resource-pages.js'
 
 /** A stored list. */
 export interface ThreatListBody {
@@ -176,17 +175,13 @@ function handlersFor(spec: ThreatListKind, deps: ThreatListHandlerDeps): Record<
     async [`Create${spec.noun}`](input, ctx) {
       await requireDetector(storage, ctx, input.DetectorId)
       const { ClientToken, ...parameters } = input
-      return idempotent({
-        store: storage.idempotency,
-        scope: scopeOf(ctx),
-        operation: `guardduty:Create${spec.noun}`,
-        token: ClientToken as string | undefined,
+      return idempotentCreate(
+        storage,
+        scopeOf(ctx),
+        `Create${spec.noun}`,
+        ClientToken as string | undefined,
         parameters,
-        mismatch: () =>
-          invalidInput(
-            'The request is rejected because the clientToken was already used with different parameters.',
-          ),
-        run: async () => {
+        async () => {
           const location = input.Location as string
           checkLocation(location)
           const scope = scopeOf(ctx)
@@ -228,7 +223,7 @@ function handlersFor(spec: ThreatListKind, deps: ThreatListHandlerDeps): Record<
           threatLists.invalidate(scope)
           return { [spec.idMember]: id }
         },
-      })
+      )
     },
 
     async [`Get${spec.noun}`](input, ctx) {
@@ -315,30 +310,17 @@ function handlersFor(spec: ThreatListKind, deps: ThreatListHandlerDeps): Record<
 
     async [`List${spec.noun}s`](input, ctx) {
       await requireDetector(storage, ctx, input.DetectorId)
-      const scope = scopeOf(ctx)
-      const limit = (input.MaxResults as number | undefined) ?? 50
-      const fingerprint = queryFingerprint([`guardduty:List${spec.noun}s`, scope, input.DetectorId])
-      let after: { sortKey: string; id: string } | undefined
-      if (input.NextToken !== undefined) {
-        const key = decodePageToken(input.NextToken as string, fingerprint)?.key as
-          { s?: unknown; i?: unknown } | undefined
-        if (typeof key?.s !== 'string' || typeof key.i !== 'string') throw invalidNextToken()
-        after = { sortKey: key.s, id: key.i }
-      }
-      const page = await storage.resources.list(
-        scope,
-        spec.kind,
-        input.DetectorId,
-        after,
-        limit + 1,
-      )
-      const items = page.slice(0, limit)
-      const last = items.at(-1)
+      const page = await resourcePage(storage, {
+        scope: scopeOf(ctx),
+        kind: spec.kind,
+        parentId: input.DetectorId,
+        query: [`List${spec.noun}s`],
+        maxResults: input.MaxResults as number | undefined,
+        nextToken: input.NextToken as string | undefined,
+      })
       return {
-        [spec.idsMember]: items.map((r) => r.id),
-        ...(page.length > limit && last
-          ? { NextToken: encodePageToken(fingerprint, { s: last.sortKey, i: last.id }) }
-          : {}),
+        [spec.idsMember]: page.items.map((r) => r.id),
+        ...(page.nextToken ? { NextToken: page.nextToken } : {}),
       }
     },
   }
