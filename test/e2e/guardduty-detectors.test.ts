@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-guardduty'
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { rejection } from '../helpers/rejection.js'
 import { guardDutyClient, startTestServer, type TestServer } from '../helpers/vigil-server.js'
 
 let server: TestServer
@@ -29,15 +30,6 @@ before(async () => {
 after(async () => {
   await server.close()
 })
-
-async function rejection(
-  p: Promise<unknown>,
-): Promise<{ name: string; message: string; Type?: string }> {
-  return p.then(
-    () => assert.fail('expected an error'),
-    (e: unknown) => e as { name: string; message: string; Type?: string },
-  )
-}
 
 test('CreateDetector returns a 32-hex id and GetDetector reads it back with defaults', async () => {
   const gd = freshClient()

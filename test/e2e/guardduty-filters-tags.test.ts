@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-guardduty'
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { rejection } from '../helpers/rejection.js'
 import { guardDutyClient, startTestServer, type TestServer } from '../helpers/vigil-server.js'
 
 let server: TestServer
@@ -39,13 +40,6 @@ async function freshDetector(): Promise<{
   const gd = guardDutyClient(server.url, { accessKeyId: account })
   const { DetectorId } = await gd.send(new CreateDetectorCommand({ Enable: true }))
   return { gd, detectorId: DetectorId ?? '', account }
-}
-
-async function rejection(p: Promise<unknown>) {
-  return p.then(
-    () => assert.fail('expected an error'),
-    (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode?: number } },
-  )
 }
 
 const criteria = { Criterion: { severity: { Gte: 7 }, type: { Eq: ['Recon:EC2/Portscan'] } } }

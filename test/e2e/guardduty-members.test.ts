@@ -34,6 +34,7 @@ import {
 } from '@aws-sdk/client-guardduty'
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { rejection } from '../helpers/rejection.js'
 import { guardDutyClient, startTestServer, type TestServer } from '../helpers/vigil-server.js'
 
 let server: TestServer
@@ -62,13 +63,6 @@ async function account(
   const gd = guardDutyClient(target.url, { accessKeyId: id })
   const { DetectorId } = await gd.send(new CreateDetectorCommand({ Enable: true }))
   return { gd, detectorId: DetectorId ?? '' }
-}
-
-async function rejection(p: Promise<unknown>) {
-  return p.then(
-    () => assert.fail('expected an error'),
-    (e: unknown) => e as { name: string; message: string },
-  )
 }
 
 test('invitation flow seen from the administrator and the member', async () => {

@@ -22,6 +22,7 @@ import {
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type { Clock } from '../../src/core/clock.js'
+import { rejection } from '../helpers/rejection.js'
 import { guardDutyClient, startTestServer, type TestServer } from '../helpers/vigil-server.js'
 
 let server: TestServer
@@ -55,13 +56,6 @@ async function fresh(target = server) {
 async function upload(target: TestServer, key: string, body: string): Promise<string> {
   await target.objectStore.putObject({ bucket: 'vigil-lists', key }, body)
   return `https://s3.amazonaws.com/vigil-lists/${key}`
-}
-
-async function rejection(p: Promise<unknown>) {
-  return p.then(
-    () => assert.fail('expected an error'),
-    (e: unknown) => e as { name: string; message: string },
-  )
 }
 
 const TXT = '# trusted office ranges\n45.33.32.156\n91.189.88.0/24\n\n10.1.2.3\nnot-an-ip\n'

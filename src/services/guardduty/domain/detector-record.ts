@@ -3,7 +3,7 @@
  * features with any requested changes applied. Used by CreateDetector and by organization enrolment.
  */
 import { randomHex } from '../../../core/ids.js'
-import type { DetectorRecord, Scope } from '../../../storage/ports.js'
+import type { DetectorRecord, Scope, Storage } from '../../../storage/ports.js'
 import type * as gd from '../generated/types.js'
 import { initialFeatures } from './detector-features.js'
 
@@ -30,4 +30,13 @@ export function newDetectorRecord(
     features: initialFeatures(options.features ?? [], nowMs),
     tags: options.tags ?? {},
   }
+}
+
+/** The detector of `scope` (GuardDuty has at most one per account and region), or undefined. */
+export async function detectorOfScope(
+  storage: Storage,
+  scope: Scope,
+): Promise<DetectorRecord | undefined> {
+  const [id] = await storage.detectors.listIds(scope, undefined, 1)
+  return id === undefined ? undefined : storage.detectors.get(scope, id)
 }

@@ -15,7 +15,7 @@ import type { Clock } from '../../../core/clock.js'
 import type { DetectorRecord, Scope, Storage } from '../../../storage/ports.js'
 import type * as gd from '../generated/types.js'
 import { updatedFeatures } from './detector-features.js'
-import { newDetectorRecord } from './detector-record.js'
+import { detectorOfScope, newDetectorRecord } from './detector-record.js'
 import { Membership, scopeOfAccount } from './membership.js'
 
 export const ORG_ADMIN_KIND = 'guardduty:org-admin'
@@ -159,11 +159,7 @@ export class Organizations {
             Status: 'ENABLED' as const,
           })),
       }))
-    const [existingId] = await this.storage.detectors.listIds(memberScope, undefined, 1)
-    let detector =
-      existingId === undefined
-        ? undefined
-        : await this.storage.detectors.get(memberScope, existingId)
+    let detector = await detectorOfScope(this.storage, memberScope)
     if (!detector) {
       detector = newDetectorRecord(memberScope, now, { enable: true, features: auto })
       await this.storage.detectors.insert(detector)

@@ -7,6 +7,7 @@
 import type { Clock } from '../../../core/clock.js'
 import type { ResourceRecord, Scope, Storage } from '../../../storage/ports.js'
 import { scopeOf, type ServiceContext } from '../../service-context.js'
+import { detectorOfScope } from '../domain/detector-record.js'
 import { COVERAGE_KIND, coverageValue, type CoverageBody } from '../domain/coverage.js'
 import { ASSOCIATED, scopeOfAccount } from '../domain/membership.js'
 import type { Organizations } from '../domain/organizations.js'
@@ -288,11 +289,9 @@ export function coverageUsageHandlers({ storage, clock, organizations }: Coverag
       const UnprocessedAccounts: gd.UnprocessedAccount[] = []
       for (const accountId of input.AccountIds?.length ? input.AccountIds : [ctx.accountId]) {
         const accountScope = scopeOfAccount(scope, accountId)
-        const [id] = visible.includes(accountId)
-          ? await storage.detectors.listIds(accountScope, undefined, 1)
-          : []
-        const detector =
-          id === undefined ? undefined : await storage.detectors.get(accountScope, id)
+        const detector = visible.includes(accountId)
+          ? await detectorOfScope(storage, accountScope)
+          : undefined
         if (!detector) {
           UnprocessedAccounts.push({
             AccountId: accountId,

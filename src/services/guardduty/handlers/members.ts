@@ -26,6 +26,7 @@ import {
   type MemberBody,
   type RelationshipStatus,
 } from '../domain/membership.js'
+import { detectorOfScope } from '../domain/detector-record.js'
 import type { Organizations } from '../domain/organizations.js'
 import type * as gd from '../generated/types.js'
 import { invalidInput, invalidNextToken } from '../guardduty-errors.js'
@@ -421,9 +422,7 @@ export function memberHandlers({ storage, clock, organizations }: MemberHandlerD
       const UnprocessedAccounts = await forMembers(ctx, input.AccountIds, async (admin, record) => {
         if (!ASSOCIATED.includes(record.body.status))
           return 'The request is rejected because the account is not associated with the current account.'
-        const memberScope = scopeOfAccount(admin, record.id)
-        const id = await memberDetectorId(admin, record.id)
-        const detector = id === undefined ? undefined : await storage.detectors.get(memberScope, id)
+        const detector = await detectorOfScope(storage, scopeOfAccount(admin, record.id))
         if (!detector)
           return 'The request is rejected because the member account has no detector in this region.'
         configurations.push({
@@ -460,9 +459,7 @@ export function memberHandlers({ storage, clock, organizations }: MemberHandlerD
       const UnprocessedAccounts = await forMembers(ctx, input.AccountIds, async (admin, record) => {
         if (!ASSOCIATED.includes(record.body.status))
           return 'The request is rejected because the account is not associated with the current account.'
-        const memberScope = scopeOfAccount(admin, record.id)
-        const id = await memberDetectorId(admin, record.id)
-        const detector = id === undefined ? undefined : await storage.detectors.get(memberScope, id)
+        const detector = await detectorOfScope(storage, scopeOfAccount(admin, record.id))
         if (!detector)
           return 'The request is rejected because the member account has no detector in this region.'
         const now = clock.now()

@@ -10,6 +10,7 @@ import type { Clock } from '../../../core/clock.js'
 import type { Storage } from '../../../storage/ports.js'
 import { scopeOf, type ServiceContext } from '../../service-context.js'
 import { updatedFeatures } from '../domain/detector-features.js'
+import { detectorOfScope } from '../domain/detector-record.js'
 import { ASSOCIATED, scopeOfAccount } from '../domain/membership.js'
 import {
   ORG_ADMIN_KIND,
@@ -241,9 +242,7 @@ export function organizationHandlers({ storage, clock, organizations }: Organiza
         for (const member of await membership.members(admin, undefined, 10_000)) {
           if (!member.body.viaOrganization || !ASSOCIATED.includes(member.body.status)) continue
           const memberScope = scopeOfAccount(admin, member.id)
-          const [id] = await storage.detectors.listIds(memberScope, undefined, 1)
-          const detector =
-            id === undefined ? undefined : await storage.detectors.get(memberScope, id)
+          const detector = await detectorOfScope(storage, memberScope)
           if (detector)
             await storage.detectors.update({
               ...detector,
@@ -267,8 +266,7 @@ export function organizationHandlers({ storage, clock, organizations }: Organiza
       let enabled = 0
       for (const m of members) {
         const memberScope = scopeOfAccount(admin, m.id)
-        const [id] = await storage.detectors.listIds(memberScope, undefined, 1)
-        const detector = id === undefined ? undefined : await storage.detectors.get(memberScope, id)
+        const detector = await detectorOfScope(storage, memberScope)
         if (detector?.status !== 'ENABLED') continue
         enabled++
         for (const f of detector.features)
