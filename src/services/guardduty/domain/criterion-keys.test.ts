@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { ModeledError } from '../../../protocol/modeled-error.js'
 import type { FindingCriteria } from '../generated/types.js'
-import { checkFindingCriteria, CRITERION_KEYS } from './criterion-keys.js'
+import { CRITERION_KEYS } from './criterion-keys.js'
+import { checkFindingCriteria } from './finding-criteria.js'
 
 test('the documented criterion keys are all accepted', () => {
   for (const key of [

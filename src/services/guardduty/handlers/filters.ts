@@ -8,7 +8,7 @@
 import type { Clock } from '../../../core/clock.js'
 import type { ResourceChange, ResourceRecord, Storage } from '../../../storage/ports.js'
 import { scopeOf, type ServiceContext } from '../../service-context.js'
-import { checkFindingCriteria } from '../domain/criterion-keys.js'
+import { checkFindingCriteria } from '../domain/finding-criteria.js'
 import type * as gd from '../generated/types.js'
 import { invalidInput } from '../guardduty-errors.js'
 import { requireDetector } from './detectors.js'
