@@ -13,7 +13,6 @@
 import {
   criteria as ast,
   type ConditionNode,
-  type ConditionOp,
   type FilterNode,
   type ScalarValue,
   type ValueType,
@@ -105,9 +104,7 @@ export function parseFindingCriteria(input: gd.FindingCriteria | undefined): Fil
         throw invalidInput(
           `The request is rejected because ${wireName(member)} does not apply to the ${valueType} criterion '${key}'.`,
         )
-      conditions.push(
-        ast.condition({ path: key, valueType, op: op as ConditionOp, values: [value] }),
-      )
+      conditions.push(ast.condition({ path: key, valueType, op: op, values: [value] }))
     }
     if (conditions.length === before)
       throw invalidInput(
@@ -123,7 +120,8 @@ export function checkFindingCriteria(input: gd.FindingCriteria | undefined): voi
 }
 
 function leaf(value: unknown, type: ValueType): ScalarValue | undefined {
-  if (value === null || value === undefined || typeof value === 'object') return undefined
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+    return undefined
   switch (type) {
     case 'timestamp':
       if (typeof value === 'number') return value * 1000
@@ -137,7 +135,7 @@ function leaf(value: unknown, type: ValueType): ScalarValue | undefined {
     case 'boolean':
       return typeof value === 'boolean' ? value : String(value) === 'true'
     case 'string':
-      return String(value as string | number | boolean)
+      return String(value)
   }
 }
 
