@@ -17,6 +17,7 @@ import { VigilApp, type AnyService } from './http/vigil-app.js'
 import { LocalDirectoryStore } from './outputs/object-store/local-directory-store.js'
 import type { ObjectStore } from './outputs/object-store/object-store.js'
 import { CoverageRegistry } from './services/guardduty/domain/coverage.js'
+import { guardDutyFindingAttributes } from './services/guardduty/domain/finding-criteria.js'
 import { Organizations } from './services/guardduty/domain/organizations.js'
 import { ThreatListRegistry } from './services/guardduty/domain/threat-list-registry.js'
 import { createGuardDutyService } from './services/guardduty/guardduty-service.js'
@@ -61,6 +62,7 @@ export async function startVigil(
     path: databasePath(config),
     synchronous: config.sqliteSynchronous,
     now: () => clock.now(),
+    findingAttributes: guardDutyFindingAttributes,
   })
   const objectStore = new LocalDirectoryStore(
     config.objectStoreDir ??
@@ -69,18 +71,20 @@ export async function startVigil(
         : join(config.dataDir, 's3')),
   )
   const threatLists = new ThreatListRegistry(storage)
+  const directory = createAccountDirectory(config.organizations)
   const guardduty = createGuardDutyService({
     storage,
     clock,
     objectStore,
     threatLists,
     listTransitionMs: config.listTransitionMs,
-    organizations: new Organizations(storage, createAccountDirectory(config.organizations), clock),
+    organizations: new Organizations(storage, directory, clock),
   })
   const inspector2 = createInspector2Service({
     storage,
     clock,
     transitionMs: config.inspectorTransitionMs,
+    directory,
   })
   const services = new Map<string, AnyService>([
     [guardduty.schema.signingName, guardduty],

@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   VIGIL_STORAGE_FAILURE: 'The database refused or failed an operation.',
   VIGIL_MIGRATION_FAILED: 'A database migration could not be applied.',
   VIGIL_STORAGE_CONFLICT: 'A write conflicted with existing data (a unique key).',
+  VIGIL_QUERY_UNSUPPORTED:
+    'A query asks for something the store cannot answer (e.g. an unsortable attribute).',
 } as const
 
 export type VigilErrorCode = keyof typeof ERROR_CODES

@@ -4,6 +4,7 @@
  * account's data by forgetting a filter. Methods return promises so that an asynchronous backend
  * (PostgreSQL) can implement the same ports as the embedded SQLite one; adapters are chosen in `main.ts`.
  */
+import type { FilterNode, ScalarValue, ValueType } from './query/criteria-ast.js'
 
 /** The (account, region) pair all state is scoped by. */
 export interface Scope {
@@ -153,10 +154,60 @@ export interface ResourceStore {
   deleteUnder(scope: Scope, parentId: string): Promise<number>
 }
 
+/** A GuardDuty finding as stored: its owner scope and detector, and the finding in wire form. */
+export interface StoredFinding {
+  readonly scope: Scope
+  readonly detectorId: string
+  /** The finding exactly as GetFindings returns it (wire names, ISO-8601 string dates). */
+  readonly finding: Readonly<Record<string, unknown>>
+}
+
+/** A sort order for findings queries: a criterion key and a direction. */
+export interface FindingSort {
+  readonly attribute: string
+  readonly order: 'ASC' | 'DESC'
+}
+
+/** The keyset position after the last finding of a page. */
+export interface FindingPosition {
+  readonly sortValue: string | number | null
+  readonly pk: number
+}
+
+export interface FindingQuery {
+  /** Owner scopes searched (an administrator's own plus its members'), all in one region. */
+  readonly scopes: readonly Scope[]
+  readonly filter: FilterNode
+  readonly sort: FindingSort
+  readonly after?: FindingPosition
+  readonly limit: number
+}
+
+/**
+ * What the findings store needs to know about finding attributes, supplied by the service: the type of
+ * each criterion key, and every (key, value) pair of a finding, for the attribute index.
+ */
+export interface FindingAttributes {
+  valueType(key: string): ValueType | undefined
+  /** Every criterion key's values in `finding`; timestamps as epoch milliseconds. */
+  extract(finding: Readonly<Record<string, unknown>>): Iterable<readonly [string, ScalarValue]>
+}
+
+/** GuardDuty findings with their query engine. */
+export interface FindingStore {
+  /** Inserts or replaces findings (by owner scope, detector and finding id) in one transaction. */
+  upsert(findings: readonly StoredFinding[]): Promise<void>
+  /** Findings of `scopes` with these ids (unknown ids are absent). */
+  getByIds(scopes: readonly Scope[], ids: readonly string[]): Promise<StoredFinding[]>
+  /** One page of findings matching the query, with the position after its last item. */
+  query(query: FindingQuery): Promise<{ findings: StoredFinding[]; next?: FindingPosition }>
+}
+
 /** Everything a running Vigil keeps. */
 export interface Storage {
   readonly detectors: DetectorStore
   readonly resources: ResourceStore
+  readonly findings: FindingStore
   readonly inspectorAccounts: InspectorAccountStore
   readonly idempotency: IdempotencyStore
   /** Flushes and closes the database. */

@@ -117,8 +117,8 @@ test('the service of the scope selects the model: /tags/{arn} exists in both', a
     path: `/tags/${arn}`,
     service: 'inspector2',
   })
-  assert.equal(i2.headers.get('x-amzn-errortype'), 'NotImplementedException')
-  assert.match(i2.json().message as string, /Inspector2 operation ListTagsForResource/)
+  assert.equal(i2.headers.get('x-amzn-errortype'), 'ResourceNotFoundException')
+  assert.match(i2.json().message as string, /resource arn:aws:inspector2:.* does not exist/)
   const gdArn = encodeURIComponent(
     'arn:aws:guardduty:us-east-1:123456789012:detector/0123456789abcdef0123456789abcdef',
   )

@@ -1,14 +1,24 @@
 /**
  * The Inspector service (API 2020-06-08): the generated model table, the handlers implemented so far, and
  * Inspector's `ValidationException` for bad requests. Operations without a handler answer 501.
+ * Organization operations look accounts up in the account directory shared with GuardDuty.
  */
+import type { AccountDirectory } from '../../auth/account-directory.js'
 import type { Clock } from '../../core/clock.js'
 import { RestJsonService } from '../../protocol/rest-json-service.js'
 import type { Storage } from '../../storage/ports.js'
 import type { ServiceContext } from '../service-context.js'
 import { schema } from './generated/schema.js'
 import type { Inspector2Operations } from './generated/types.js'
-import { accountStatusHandlers } from './handlers/account-status.js'
+import { accountInfoHandlers } from './handlers/account-info.js'
+import { accountEnablement, accountStatusHandlers } from './handlers/account-status.js'
+import { configurationHandlers } from './handlers/configuration.js'
+import { deepInspectionHandlers } from './handlers/deep-inspection.js'
+import { delegatedAdminHandlers } from './handlers/delegated-admin.js'
+import { encryptionKeyHandlers } from './handlers/encryption-key.js'
+import { memberHandlers } from './handlers/members.js'
+import { InspectorOrganizations } from './handlers/organization-state.js'
+import { tagHandlers } from './handlers/tags.js'
 import { inspectorInternalError, inspectorRequestError } from './inspector2-errors.js'
 
 export interface Inspector2ServiceDeps {
@@ -16,15 +26,28 @@ export interface Inspector2ServiceDeps {
   readonly clock: Clock
   /** Duration of the ENABLING/DISABLING states, milliseconds. */
   readonly transitionMs: number
+  /** Organizations and their management accounts. */
+  readonly directory: AccountDirectory
 }
 
 export type Inspector2Service = RestJsonService<Inspector2Operations, ServiceContext>
 
 /** Builds the Inspector service over the given storage and clock. */
 export function createInspector2Service(deps: Inspector2ServiceDeps): Inspector2Service {
+  const organizations = new InspectorOrganizations(deps.storage, deps.directory)
+  const shared = { ...deps, organizations }
   return new RestJsonService<Inspector2Operations, ServiceContext>({
     schema,
-    handlers: { ...accountStatusHandlers(deps) },
+    handlers: {
+      ...accountStatusHandlers(shared),
+      ...delegatedAdminHandlers(shared),
+      ...memberHandlers({ ...shared, enablement: accountEnablement(deps) }),
+      ...configurationHandlers(deps),
+      ...deepInspectionHandlers(shared),
+      ...encryptionKeyHandlers(deps),
+      ...accountInfoHandlers(shared),
+      ...tagHandlers(deps),
+    },
     requestError: inspectorRequestError,
     internalError: inspectorInternalError,
   })

@@ -67,4 +67,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX resource_parent ON resource (account_id, region, parent_id);
     `,
   },
+  {
+    version: 3,
+    description: 'GuardDuty findings: promoted columns and an attribute index',
+    sql: `
+      CREATE TABLE gd_finding (
+        pk            INTEGER PRIMARY KEY,
+        account_id    TEXT    NOT NULL,
+        region        TEXT    NOT NULL,
+        detector_id   TEXT    NOT NULL,
+        id            TEXT    NOT NULL,
+        type          TEXT    NOT NULL,
+        severity      REAL    NOT NULL,
+        confidence    REAL    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        archived      INTEGER NOT NULL,
+        body          TEXT    NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX gd_finding_key ON gd_finding (account_id, region, detector_id, id);
+      CREATE INDEX gd_finding_by_id ON gd_finding (region, id);
+      CREATE INDEX gd_finding_by_updated ON gd_finding (region, account_id, updated_at, pk);
+      CREATE INDEX gd_finding_by_severity ON gd_finding (region, account_id, severity, pk);
+      CREATE INDEX gd_finding_by_type ON gd_finding (region, account_id, archived, type, severity);
+
+      CREATE TABLE gd_finding_attr (
+        finding_pk INTEGER NOT NULL REFERENCES gd_finding (pk) ON DELETE CASCADE,
+        key        TEXT    NOT NULL,
+        v          ANY     NOT NULL,
+        PRIMARY KEY (finding_pk, key, v)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX gd_finding_attr_value ON gd_finding_attr (key, v, finding_pk);
+    `,
+  },
 ]

@@ -5,21 +5,22 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { VigilError } from '../../core/vigil-error.js'
+import { guardDutyFindingAttributes as findingAttributes } from '../../services/guardduty/domain/finding-criteria.js'
 import { runStorageSuite } from '../conformance/storage.case.js'
 import { MIGRATIONS } from './migrations.js'
 import { migrate, openSqliteStorage } from './sqlite-storage.js'
 
-runStorageSuite('sqlite :memory:', () => openSqliteStorage({ path: ':memory:' }))
+runStorageSuite('sqlite :memory:', () => openSqliteStorage({ path: ':memory:', findingAttributes }))
 
 let n = 0
 const dir = mkdtempSync(join(tmpdir(), 'vigil-sqlite-'))
 runStorageSuite('sqlite file', () =>
-  openSqliteStorage({ path: join(dir, `db-${++n}`, 'vigil.db') }),
+  openSqliteStorage({ path: join(dir, `db-${++n}`, 'vigil.db'), findingAttributes }),
 )
 
 test('a file database uses WAL, is migrated to the latest version, and reopens with its data', async () => {
   const path = join(dir, 'reopen', 'vigil.db')
-  const s = openSqliteStorage({ path })
+  const s = openSqliteStorage({ path, findingAttributes })
   await s.inspectorAccounts.put({
     scope: { accountId: '123456789012', region: 'us-east-1' },
     resources: { ec2: { target: 'ENABLED', changedAtMs: 1 } },
@@ -29,7 +30,7 @@ test('a file database uses WAL, is migrated to the latest version, and reopens w
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal')
   assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length)
   db.close()
-  const again = openSqliteStorage({ path })
+  const again = openSqliteStorage({ path, findingAttributes })
   assert.equal(
     (await again.inspectorAccounts.get({ accountId: '123456789012', region: 'us-east-1' }))
       ?.resources.ec2?.target,

@@ -1,7 +1,8 @@
 /**
  * The embedded storage adapter: one SQLite database (better-sqlite3) in the data directory, or in memory
  * for tests. Opens with WAL journaling, `synchronous=NORMAL` (a committed transaction survives a crash
- * or `kill -9` of the process; `FULL` adds power-loss durability), foreign keys and a busy timeout, then
+ * or `kill -9` of the process; `FULL` adds power-loss durability), foreign keys, a busy timeout and a
+ * 64 MiB page cache, then
  * applies pending migrations. Implements every storage port with cached prepared statements.
  */
 import Database from 'better-sqlite3'
@@ -10,6 +11,7 @@ import { dirname } from 'node:path'
 import { VigilError } from '../../core/vigil-error.js'
 import type {
   DetectorRecord,
+  FindingAttributes,
   DetectorStore,
   IdempotencyStore,
   InspectorAccountRecord,
@@ -18,9 +20,12 @@ import type {
   Storage,
 } from '../ports.js'
 import { MIGRATIONS, type Migration } from './migrations.js'
+import { SqliteFindingStore } from './sqlite-finding-store.js'
 import { SqliteResourceStore } from './sqlite-resource-store.js'
 
 export interface SqliteStorageOptions {
+  /** How finding attributes are typed and extracted (the GuardDuty service supplies it). */
+  readonly findingAttributes: FindingAttributes
   /** Database file path, or `:memory:`. */
   readonly path: string
   /** `NORMAL` (default) or `FULL`. */
@@ -48,11 +53,14 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
+  db.pragma('cache_size = -65536')
+  db.pragma('temp_store = MEMORY')
   migrate(db, MIGRATIONS)
   const now = options.now ?? Date.now
   return {
     detectors: new SqliteDetectorStore(db),
     resources: new SqliteResourceStore(db),
+    findings: new SqliteFindingStore(db, options.findingAttributes),
     inspectorAccounts: new SqliteInspectorAccountStore(db),
     idempotency: new SqliteIdempotencyStore(db, now),
     close: () => db.close(),
