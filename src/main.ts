@@ -22,6 +22,7 @@ import { Organizations } from './services/guardduty/domain/organizations.js'
 import { ThreatListRegistry } from './services/guardduty/domain/threat-list-registry.js'
 import { createGuardDutyService } from './services/guardduty/guardduty-service.js'
 import { createInspector2Service } from './services/inspector2/inspector2-service.js'
+import type { FindingStore } from './storage/ports.js'
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js'
 
 export interface RunningVigil {
@@ -35,6 +36,8 @@ export interface RunningVigil {
   readonly threatLists: ThreatListRegistry
   /** Where the detection engine registers the resources it monitors (ListCoverage). */
   readonly coverage: CoverageRegistry
+  /** The GuardDuty findings store, for the engines and importers. */
+  readonly guardDutyFindings: FindingStore
   /** Stops accepting, finishes in-flight requests, closes the database. */
   close(): Promise<void>
 }
@@ -119,6 +122,7 @@ export async function startVigil(
     objectStore,
     threatLists,
     coverage: new CoverageRegistry(storage, clock),
+    guardDutyFindings: storage.findings,
     close: async () => {
       await http.close()
       storage.close()

@@ -334,3 +334,14 @@ function parseTimestamp(raw: unknown, format: TimestampFormat): Date | undefined
   }
   return Number.isNaN(ms) ? undefined : new Date(ms)
 }
+
+/**
+ * Decodes a JSON value in wire form (jsonName keys, epoch-second timestamps) into the member-name form
+ * handlers work with, as the request reader does for bodies; for values kept in wire form (stored
+ * findings) that a handler returns. Values that do not fit the shape are dropped.
+ * @param ref the shape of `raw`
+ */
+export function decodeWire(schema: ServiceSchema, ref: string, raw: unknown): unknown {
+  const value = new ValueReader(schema, []).read(ref, raw, '')
+  return value === INVALID ? undefined : value
+}

@@ -195,12 +195,33 @@ export interface FindingAttributes {
 
 /** GuardDuty findings with their query engine. */
 export interface FindingStore {
+  /** Criterion keys findings can be sorted by. */
+  readonly sortable: ReadonlySet<string>
   /** Inserts or replaces findings (by owner scope, detector and finding id) in one transaction. */
   upsert(findings: readonly StoredFinding[]): Promise<void>
   /** Findings of `scopes` with these ids (unknown ids are absent). */
   getByIds(scopes: readonly Scope[], ids: readonly string[]): Promise<StoredFinding[]>
   /** One page of findings matching the query, with the position after its last item. */
   query(query: FindingQuery): Promise<{ findings: StoredFinding[]; next?: FindingPosition }>
+  /** Counts of the findings matching `filter`, grouped. */
+  aggregate(
+    scopes: readonly Scope[],
+    filter: FilterNode,
+    by: FindingGrouping,
+  ): Promise<FindingGroup[]>
+}
+
+/** How findings statistics group: owner account, creation day (UTC), type, or severity value. */
+export type FindingGrouping = 'account' | 'day' | 'type' | 'severity'
+
+export interface FindingGroup {
+  /** Account id, day start (epoch ms), finding type, or severity. */
+  readonly key: string | number
+  readonly total: number
+  /** Latest `updatedAt` in the group, epoch milliseconds. */
+  readonly lastUpdatedMs: number
+  /** Highest severity in the group. */
+  readonly maxSeverity: number
 }
 
 /** Everything a running Vigil keeps. */

@@ -252,3 +252,46 @@ test('getByIds returns the known ids of the given scopes only', async () => {
     storage.close()
   }
 })
+
+test('upserting a finding again replaces its columns and its attribute index', async () => {
+  const storage = open()
+  try {
+    const [first] = fc.sample(findingArb(1), { numRuns: 1, seed: 11 })
+    assert.ok(first)
+    const sgKey = 'resource.instanceDetails.networkInterfaces.securityGroups.groupId'
+    const v1 = {
+      ...first,
+      severity: 2.5,
+      resource: {
+        resourceType: 'Instance',
+        instanceDetails: { networkInterfaces: [{ securityGroups: [{ groupId: 'sg-old' }] }] },
+      },
+    }
+    const v2 = {
+      ...first,
+      severity: 8.5,
+      resource: {
+        resourceType: 'Instance',
+        instanceDetails: { networkInterfaces: [{ securityGroups: [{ groupId: 'sg-new' }] }] },
+      },
+    }
+    const count = async (criteria: FindingCriteria) =>
+      (
+        await storage.findings.query({
+          scopes: [SCOPE],
+          filter: parseFindingCriteria(criteria),
+          sort: { attribute: 'updatedAt', order: 'ASC' },
+          limit: 10,
+        })
+      ).findings.length
+    await storage.findings.upsert([{ scope: SCOPE, detectorId: 'd1', finding: v1 }])
+    assert.equal(await count({ Criterion: { [sgKey]: { Eq: ['sg-old'] } } }), 1)
+    await storage.findings.upsert([{ scope: SCOPE, detectorId: 'd1', finding: v2 }])
+    assert.equal(await count({ Criterion: { [sgKey]: { Eq: ['sg-old'] } } }), 0)
+    assert.equal(await count({ Criterion: { [sgKey]: { Eq: ['sg-new'] } } }), 1)
+    assert.equal(await count({ Criterion: { severity: { Gte: 8 } } }), 1)
+    assert.equal((await storage.findings.getByIds([SCOPE], [first.id]))[0]?.finding.severity, 8.5)
+  } finally {
+    storage.close()
+  }
+})

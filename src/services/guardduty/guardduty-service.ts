@@ -19,6 +19,7 @@ import {
 import { detectorHandlers } from './handlers/detectors.js'
 import { coverageUsageHandlers } from './handlers/coverage-usage.js'
 import { filterHandlers } from './handlers/filters.js'
+import { findingHandlers } from './handlers/findings.js'
 import { malwareProtectionHandlers } from './handlers/malware-protection.js'
 import { memberHandlers } from './handlers/members.js'
 import { organizationHandlers } from './handlers/organizations.js'
@@ -51,6 +52,7 @@ export function createGuardDutyService(deps: GuardDutyServiceDeps): GuardDutySer
       ...organizationHandlers(deps),
       ...malwareProtectionHandlers(deps),
       ...coverageUsageHandlers(deps),
+      ...findingHandlers(deps),
       ...publishingDestinationHandlers(deps),
       ...(threatListHandlers({ ...deps, transitionMs: deps.listTransitionMs }) as OperationHandlers<
         GuardDutyOperations,

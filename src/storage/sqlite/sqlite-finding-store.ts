@@ -7,8 +7,11 @@
  */
 import type Database from 'better-sqlite3'
 import { VigilError } from '../../core/vigil-error.js'
+import type { FilterNode } from '../query/criteria-ast.js'
 import type {
   FindingAttributes,
+  FindingGroup,
+  FindingGrouping,
   FindingPosition,
   FindingQuery,
   FindingStore,
@@ -28,6 +31,20 @@ interface Row {
 
 type Finding = Readonly<Record<string, unknown>>
 
+interface GroupRow {
+  k: string | number
+  total: number
+  last: number
+  max_sev: number
+}
+
+const GROUP_KEYS: Readonly<Record<FindingGrouping, string>> = {
+  account: 'f.account_id',
+  day: '(f.created_at / 86400000) * 86400000',
+  type: 'f.type',
+  severity: 'f.severity',
+}
+
 function promotedValues(f: Finding): [string, string, number, number, number, number, number] {
   const service = f.service as { archived?: unknown } | undefined
   const time = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : 0) || 0
@@ -43,6 +60,7 @@ function promotedValues(f: Finding): [string, string, number, number, number, nu
 }
 
 export class SqliteFindingStore implements FindingStore {
+  readonly sortable: ReadonlySet<string> = new Set(Object.keys(PROMOTED))
   readonly #db: Database.Database
   readonly #attributes: FindingAttributes
   readonly #insert: Database.Statement<unknown[], { pk: number }>
@@ -62,9 +80,9 @@ export class SqliteFindingStore implements FindingStore {
        ON CONFLICT (account_id, region, detector_id, id) DO NOTHING RETURNING pk`,
     )
     this.#update = db.prepare(
-      `UPDATE gd_finding SET type = ?5, severity = ?6, confidence = ?7, created_at = ?8, updated_at = ?9,
-         archived = ?10, body = ?11
-       WHERE account_id = ?1 AND region = ?2 AND detector_id = ?3 AND id = ?4 RETURNING pk`,
+      `UPDATE gd_finding SET type = ?, severity = ?, confidence = ?, created_at = ?, updated_at = ?,
+         archived = ?, body = ?
+       WHERE account_id = ? AND region = ? AND detector_id = ? AND id = ? RETURNING pk`,
     )
     this.#clearAttrs = db.prepare('DELETE FROM gd_finding_attr WHERE finding_pk = ?')
     this.#insertAttr = db.prepare(
@@ -89,7 +107,7 @@ export class SqliteFindingStore implements FindingStore {
         ]
         let row = this.#insert.get(...values)
         if (!row) {
-          row = this.#update.get(...values)
+          row = this.#update.get(...values.slice(4), ...values.slice(0, 4))
           if (!row) throw new VigilError('VIGIL_STORAGE_FAILURE', `finding ${id} was not written`)
           this.#clearAttrs.run(row.pk)
         }
@@ -141,6 +159,40 @@ export class SqliteFindingStore implements FindingStore {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)))
     }
+  }
+
+  aggregate(
+    scopes: readonly Scope[],
+    filter: FilterNode,
+    by: FindingGrouping,
+  ): Promise<FindingGroup[]> {
+    try {
+      if (scopes.length === 0) return Promise.resolve([])
+      const params: unknown[] = []
+      const where = [this.#scopeSql(scopes, params)]
+      const criteria = compileCriteria(filter)
+      where.push(criteria.sql)
+      params.push(...criteria.params)
+      const key = GROUP_KEYS[by]
+      const rows = this.#groups(
+        `SELECT ${key} AS k, COUNT(*) AS total, MAX(f.updated_at) AS last, MAX(f.severity) AS max_sev
+         FROM gd_finding f WHERE ${where.join(' AND ')} GROUP BY k`,
+      ).all(...params)
+      return Promise.resolve(
+        rows.map((r) => ({
+          key: r.k,
+          total: r.total,
+          lastUpdatedMs: r.last,
+          maxSeverity: r.max_sev,
+        })),
+      )
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+    }
+  }
+
+  #groups(sql: string): Database.Statement<unknown[], GroupRow> {
+    return this.#prepared(sql) as unknown as Database.Statement<unknown[], GroupRow>
   }
 
   #getByIds(scopes: readonly Scope[], ids: readonly string[]): StoredFinding[] {
