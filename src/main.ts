@@ -17,6 +17,7 @@ import { VigilApp, type AnyService } from './http/vigil-app.js'
 import { LocalDirectoryStore } from './outputs/object-store/local-directory-store.js'
 import type { ObjectStore } from './outputs/object-store/object-store.js'
 import { CoverageRegistry } from './services/guardduty/domain/coverage.js'
+import { FindingAggregator } from './services/guardduty/domain/finding-aggregator.js'
 import { guardDutyFindingAttributes } from './services/guardduty/domain/finding-criteria.js'
 import { Organizations } from './services/guardduty/domain/organizations.js'
 import { ThreatListRegistry } from './services/guardduty/domain/threat-list-registry.js'
@@ -38,6 +39,8 @@ export interface RunningVigil {
   readonly coverage: CoverageRegistry
   /** The GuardDuty findings store, for the engines and importers. */
   readonly guardDutyFindings: FindingStore
+  /** Create-or-update of findings by aggregation key, with suppression: what detectors call. */
+  readonly findingAggregator: FindingAggregator
   /** Stops accepting, finishes in-flight requests, closes the database. */
   close(): Promise<void>
 }
@@ -75,13 +78,14 @@ export async function startVigil(
   )
   const threatLists = new ThreatListRegistry(storage)
   const directory = createAccountDirectory(config.organizations)
+  const organizations = new Organizations(storage, directory, clock)
   const guardduty = createGuardDutyService({
     storage,
     clock,
     objectStore,
     threatLists,
     listTransitionMs: config.listTransitionMs,
-    organizations: new Organizations(storage, directory, clock),
+    organizations,
   })
   const inspector2 = createInspector2Service({
     storage,
@@ -123,6 +127,7 @@ export async function startVigil(
     threatLists,
     coverage: new CoverageRegistry(storage, clock),
     guardDutyFindings: storage.findings,
+    findingAggregator: new FindingAggregator(storage, clock, organizations.membership),
     close: async () => {
       await http.close()
       storage.close()
