@@ -11,6 +11,7 @@
  * configured organization).
  */
 import type { AccountDirectory, Organization } from '../../../auth/account-directory.js'
+import { administeredOrganization, delegatedAdminOf } from '../../organization-admins.js'
 import type { Clock } from '../../../core/clock.js'
 import type { DetectorRecord, Scope, Storage } from '../../../storage/ports.js'
 import type * as gd from '../generated/types.js'
@@ -77,22 +78,13 @@ export class Organizations {
   }
 
   /** The delegated administrator of `org` in `region`, if one is enabled. */
-  async delegatedAdmin(org: Organization, region: string): Promise<string | undefined> {
-    const [admin] = await this.storage.resources.list(
-      { accountId: org.managementAccountId, region },
-      ORG_ADMIN_KIND,
-      '',
-      undefined,
-      1,
-    )
-    return admin?.id
+  delegatedAdmin(org: Organization, region: string): Promise<string | undefined> {
+    return delegatedAdminOf(this.storage, ORG_ADMIN_KIND, org, region)
   }
 
   /** The organization `scope`'s account administers as delegated administrator, if any. */
-  async administered(scope: Scope): Promise<Organization | undefined> {
-    const org = this.directory.organizationOf(scope.accountId)
-    if (!org) return undefined
-    return (await this.delegatedAdmin(org, scope.region)) === scope.accountId ? org : undefined
+  administered(scope: Scope): Promise<Organization | undefined> {
+    return administeredOrganization(this.storage, ORG_ADMIN_KIND, this.directory, scope)
   }
 
   /** Whether `accountId` is in the organization that `admin` administers (and is not `admin`). */

@@ -118,6 +118,17 @@ export function memberHandlers({ storage, clock, organizations }: MemberHandlerD
     return out
   }
 
+  /** An associated member's detector, or the reason it cannot be acted on. */
+  async function associatedDetector(admin: Scope, record: ResourceRecord<MemberBody>) {
+    if (!ASSOCIATED.includes(record.body.status))
+      return 'The request is rejected because the account is not associated with the current account.'
+    const detector = await detectorOfScope(storage, scopeOfAccount(admin, record.id))
+    return (
+      detector ??
+      'The request is rejected because the member account has no detector in this region.'
+    )
+  }
+
   /** Starts (Enabled) or stops (Disabled) monitoring associated members. */
   async function setMonitoring(
     ctx: ServiceContext,
@@ -420,11 +431,8 @@ export function memberHandlers({ storage, clock, organizations }: MemberHandlerD
       await requireDetector(storage, ctx, input.DetectorId)
       const configurations: gd.MemberDataSourceConfiguration[] = []
       const UnprocessedAccounts = await forMembers(ctx, input.AccountIds, async (admin, record) => {
-        if (!ASSOCIATED.includes(record.body.status))
-          return 'The request is rejected because the account is not associated with the current account.'
-        const detector = await detectorOfScope(storage, scopeOfAccount(admin, record.id))
-        if (!detector)
-          return 'The request is rejected because the member account has no detector in this region.'
+        const detector = await associatedDetector(admin, record)
+        if (typeof detector === 'string') return detector
         configurations.push({
           AccountId: record.id,
           DataSources: dataSourcesResult(detector.features, record.id),
@@ -457,11 +465,8 @@ export function memberHandlers({ storage, clock, organizations }: MemberHandlerD
       await requireDetector(storage, ctx, input.DetectorId)
       const changes = requestedFeatures(input.Features, input.DataSources)
       const UnprocessedAccounts = await forMembers(ctx, input.AccountIds, async (admin, record) => {
-        if (!ASSOCIATED.includes(record.body.status))
-          return 'The request is rejected because the account is not associated with the current account.'
-        const detector = await detectorOfScope(storage, scopeOfAccount(admin, record.id))
-        if (!detector)
-          return 'The request is rejected because the member account has no detector in this region.'
+        const detector = await associatedDetector(admin, record)
+        if (typeof detector === 'string') return detector
         const now = clock.now()
         await storage.detectors.update({
           ...detector,

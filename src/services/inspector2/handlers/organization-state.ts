@@ -12,6 +12,7 @@
  * acts on it through `memberScope`.
  */
 import type { AccountDirectory, Organization } from '../../../auth/account-directory.js'
+import { administeredOrganization, delegatedAdminOf } from '../../organization-admins.js'
 import type { Scope, Storage } from '../../../storage/ports.js'
 import { AccessDeniedException } from '../generated/errors.js'
 import type * as i2 from '../generated/types.js'
@@ -53,22 +54,13 @@ export class InspectorOrganizations {
   ) {}
 
   /** The delegated administrator of `org` in `region`, if one is enabled. */
-  async delegatedAdmin(org: Organization, region: string): Promise<string | undefined> {
-    const [admin] = await this.storage.resources.list(
-      { accountId: org.managementAccountId, region },
-      DELEGATED_ADMIN_KIND,
-      '',
-      undefined,
-      1,
-    )
-    return admin?.id
+  delegatedAdmin(org: Organization, region: string): Promise<string | undefined> {
+    return delegatedAdminOf(this.storage, DELEGATED_ADMIN_KIND, org, region)
   }
 
   /** The organization `scope`'s account administers as delegated administrator, if any. */
-  async administered(scope: Scope): Promise<Organization | undefined> {
-    const org = this.directory.organizationOf(scope.accountId)
-    if (!org) return undefined
-    return (await this.delegatedAdmin(org, scope.region)) === scope.accountId ? org : undefined
+  administered(scope: Scope): Promise<Organization | undefined> {
+    return administeredOrganization(this.storage, DELEGATED_ADMIN_KIND, this.directory, scope)
   }
 
   /**
