@@ -15,6 +15,9 @@ import { invalidInput } from '../guardduty-errors.js'
 /** Always-on sources, reported first. */
 const FOUNDATIONAL = ['CLOUD_TRAIL', 'DNS_LOGS', 'FLOW_LOGS'] as const
 
+/** Names of the always-on sources. */
+export const FOUNDATIONAL_SOURCES: readonly string[] = FOUNDATIONAL
+
 /** Optional features in the order of the model's `DetectorFeature` enum. */
 const OPTIONAL = [
   'S3_DATA_EVENTS',

@@ -17,6 +17,8 @@ import { decodePageToken, encodePageToken, queryFingerprint } from '../../page-t
 import { scopeOf, type ServiceContext } from '../../service-context.js'
 import {
   dataSourcesResult,
+  featuresResult,
+  FOUNDATIONAL_SOURCES,
   requestedFeatures,
   updatedFeatures,
 } from '../domain/detector-features.js'
@@ -436,22 +438,10 @@ export function memberHandlers({ storage, clock, organizations }: MemberHandlerD
         configurations.push({
           AccountId: record.id,
           DataSources: dataSourcesResult(detector.features, record.id),
-          Features: detector.features
-            .filter((f) => !['CLOUD_TRAIL', 'DNS_LOGS', 'FLOW_LOGS'].includes(f.name))
-            .map((f) => ({
-              Name: f.name as gd.OrgFeature,
-              Status: f.status,
-              UpdatedAt: new Date(f.updatedAtMs),
-              ...(f.additionalConfiguration
-                ? {
-                    AdditionalConfiguration: f.additionalConfiguration.map((a) => ({
-                      Name: a.name as gd.OrgFeatureAdditionalConfiguration,
-                      Status: a.status,
-                      UpdatedAt: new Date(a.updatedAtMs),
-                    })),
-                  }
-                : {}),
-            })),
+          // Members report the optional features only (the foundational sources are always on).
+          Features: featuresResult(
+            detector.features.filter((f) => !FOUNDATIONAL_SOURCES.includes(f.name)),
+          ) as gd.MemberFeaturesConfigurationResult[],
         })
         return undefined
       })
