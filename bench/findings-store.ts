@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { guardDutyFindingAttributes } from '../src/services/guardduty/domain/finding-attributes.js'
 import {
-  guardDutyFindingAttributes,
   parseFindingCriteria,
   readFindingValues,
 } from '../src/services/guardduty/domain/finding-criteria.js'
@@ -29,7 +29,7 @@ const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444'
 const BASE = Date.parse('2026-01-01T00:00:00Z')
 
 /** A deterministic pseudo-random generator (mulberry32). */
-function rng(seed: number) {
+export function rng(seed: number) {
   return () => {
     seed |= 0
     seed = (seed + 0x6d2b79f5) | 0
@@ -39,7 +39,7 @@ function rng(seed: number) {
   }
 }
 
-function finding(i: number, account: string, r: () => number): Record<string, unknown> {
+export function finding(i: number, account: string, r: () => number): Record<string, unknown> {
   const interfaces = Array.from({ length: 1 + Math.floor(r() * 2) }, () => ({
     networkInterfaceId: `eni-${Math.floor(r() * 1e8).toString(16)}`,
     privateIpAddress: `10.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}`,

@@ -18,7 +18,8 @@ import { LocalDirectoryStore } from './outputs/object-store/local-directory-stor
 import type { ObjectStore } from './outputs/object-store/object-store.js'
 import { CoverageRegistry } from './services/guardduty/domain/coverage.js'
 import { FindingAggregator } from './services/guardduty/domain/finding-aggregator.js'
-import { guardDutyFindingAttributes } from './services/guardduty/domain/finding-criteria.js'
+import { FindingRetention } from './services/guardduty/domain/finding-retention.js'
+import { guardDutyFindingAttributes } from './services/guardduty/domain/finding-attributes.js'
 import { Organizations } from './services/guardduty/domain/organizations.js'
 import { ThreatListRegistry } from './services/guardduty/domain/threat-list-registry.js'
 import { createGuardDutyService } from './services/guardduty/guardduty-service.js'
@@ -41,6 +42,8 @@ export interface RunningVigil {
   readonly guardDutyFindings: FindingStore
   /** Create-or-update of findings by aggregation key, with suppression: what detectors call. */
   readonly findingAggregator: FindingAggregator
+  /** Deletes findings past the retention period (swept hourly; `sweep()` runs it now). */
+  readonly findingRetention: FindingRetention
   /** Stops accepting, finishes in-flight requests, closes the database. */
   close(): Promise<void>
 }
@@ -105,6 +108,11 @@ export async function startVigil(
     clock,
     services: [...services.keys()],
   })
+  const findingRetention = new FindingRetention(
+    storage.findings,
+    clock,
+    config.findingRetentionDays,
+  )
   const app = new VigilApp({ verifier, services, version: VERSION })
   let http
   try {
@@ -119,6 +127,9 @@ export async function startVigil(
     storage.close()
     throw error
   }
+  findingRetention.start(3_600_000, (error) =>
+    logger.error({ err: error }, 'finding retention sweep failed'),
+  )
   return {
     url: http.url,
     port: http.port,
@@ -128,7 +139,9 @@ export async function startVigil(
     coverage: new CoverageRegistry(storage, clock),
     guardDutyFindings: storage.findings,
     findingAggregator: new FindingAggregator(storage, clock, organizations.membership),
+    findingRetention,
     close: async () => {
+      findingRetention.stop()
       await http.close()
       storage.close()
       logger.flush()

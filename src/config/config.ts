@@ -25,6 +25,8 @@ export interface VigilConfig {
   readonly inspectorTransitionMs: number
   /** Duration of GuardDuty lists' ACTIVATING/DEACTIVATING states, milliseconds. */
   readonly listTransitionMs: number
+  /** GuardDuty findings not updated for this many days are deleted (AWS keeps them 90 days). */
+  readonly findingRetentionDays: number
   /**
    * Folder of the local object store (one sub-folder per bucket). Default `<dataDir>/s3`; with an
    * in-memory database, a new temporary folder.
@@ -45,6 +47,7 @@ export const DEFAULTS: VigilConfig = {
   sqliteSynchronous: 'NORMAL',
   inspectorTransitionMs: 0,
   listTransitionMs: 0,
+  findingRetentionDays: 90,
 }
 
 /** The SQLite database path for a configuration. */
@@ -166,6 +169,13 @@ export function loadConfig(
       env.VIGIL_LIST_TRANSITION_MS,
       0,
       3_600_000,
+    )
+  if (env.VIGIL_FINDING_RETENTION_DAYS)
+    fromEnv.findingRetentionDays = integer(
+      'VIGIL_FINDING_RETENTION_DAYS',
+      env.VIGIL_FINDING_RETENTION_DAYS,
+      1,
+      36_500,
     )
   if (env.VIGIL_OBJECT_STORE_DIR) fromEnv.objectStoreDir = env.VIGIL_OBJECT_STORE_DIR
   const fromFile = env.VIGIL_CONFIG ? fileConfig(env.VIGIL_CONFIG) : {}

@@ -4,7 +4,7 @@
  * account's data by forgetting a filter. Methods return promises so that an asynchronous backend
  * (PostgreSQL) can implement the same ports as the embedded SQLite one; adapters are chosen in `main.ts`.
  */
-import type { FilterNode, ScalarValue, ValueType } from './query/criteria-ast.js'
+import type { ConditionNode, FilterNode, ScalarValue, ValueType } from './query/criteria-ast.js'
 
 /** The (account, region) pair all state is scoped by. */
 export interface Scope {
@@ -185,12 +185,25 @@ export interface FindingQuery {
 
 /**
  * What the findings store needs to know about finding attributes, supplied by the service: the type of
- * each criterion key, and every (key, value) pair of a finding, for the attribute index.
+ * each criterion key, which keys the attribute index keeps, their values in a finding, and how to read
+ * any key's values (for conditions the index does not answer).
  */
 export interface FindingAttributes {
   valueType(key: string): ValueType | undefined
-  /** Every criterion key's values in `finding`; timestamps as epoch milliseconds. */
+  /**
+   * Criterion keys kept in the attribute index (one row per value). Conditions on other keys are
+   * evaluated on the stored finding itself, after the indexed conditions have narrowed the rows.
+   */
+  readonly indexed: ReadonlySet<string>
+  /** The values of the indexed keys in `finding`; timestamps as epoch milliseconds. */
   extract(finding: Readonly<Record<string, unknown>>): Iterable<readonly [string, ScalarValue]>
+  /** The values a condition tests, read from a finding (the in-memory evaluator's reader). */
+  read(finding: Readonly<Record<string, unknown>>, node: ConditionNode): readonly ScalarValue[]
+  /** The resource a finding is about, for grouping by resource (undefined parts when unknown). */
+  resourceOf(finding: Readonly<Record<string, unknown>>): {
+    readonly type?: string
+    readonly id?: string
+  }
 }
 
 /** GuardDuty findings with their query engine. */
@@ -209,14 +222,30 @@ export interface FindingStore {
     filter: FilterNode,
     by: FindingGrouping,
   ): Promise<FindingGroup[]>
+  /**
+   * Deletes findings whose `updatedAt` is before `cutoffMs` (epoch milliseconds), at most `limit`
+   * of them; returns how many were deleted.
+   */
+  deleteUpdatedBefore(cutoffMs: number, limit: number): Promise<number>
+  /** Deletes every finding of a detector; returns how many. */
+  deleteOfDetector(scope: Scope, detectorId: string): Promise<number>
 }
 
-/** How findings statistics group: owner account, creation day (UTC), type, or severity value. */
-export type FindingGrouping = 'account' | 'day' | 'type' | 'severity'
+/**
+ * How findings statistics group: owner account, creation day (UTC), type, severity value, or resource
+ * (owner account, resource type and id).
+ */
+export type FindingGrouping = 'account' | 'day' | 'type' | 'severity' | 'resource'
 
 export interface FindingGroup {
-  /** Account id, day start (epoch ms), finding type, or severity. */
+  /**
+   * Account id, day start (epoch ms), finding type, or severity; for `resource` the resource id
+   * (empty when unknown).
+   */
   readonly key: string | number
+  /** For `resource`: the owner account and the resource type. */
+  readonly accountId?: string
+  readonly resourceType?: string
   readonly total: number
   /** Latest `updatedAt` in the group, epoch milliseconds. */
   readonly lastUpdatedMs: number

@@ -255,10 +255,46 @@ test('GetFindingsStatistics counts by severity and groups', async () => {
   )
   assert.equal(byDate.FindingStatistics?.GroupedByDate?.[0]?.TotalFindings, 9)
   assert.equal(byDate.FindingStatistics?.GroupedByDate?.[0]?.Severity, 8)
-  const resource = await rejection(
-    gd.send(new GetFindingsStatisticsCommand({ DetectorId: detectorId, GroupBy: 'RESOURCE' })),
+  await server.guardDutyFindings.upsert(
+    [100, 101, 102].map((i) => ({
+      scope: { accountId: '950000000003', region: 'us-east-1' },
+      detectorId,
+      finding: finding('950000000003', detectorId, i, {
+        resource: { resourceType: 'Instance', instanceDetails: { instanceId: 'i-0shared' } },
+      }),
+    })),
   )
-  assert.match(resource.message, /not implemented/)
+  const byResource = await gd.send(
+    new GetFindingsStatisticsCommand({
+      DetectorId: detectorId,
+      GroupBy: 'RESOURCE',
+      MaxResults: 2,
+    }),
+  )
+  assert.deepEqual(
+    byResource.FindingStatistics?.GroupedByResource?.map((g) => [
+      g.AccountId,
+      g.ResourceType,
+      g.ResourceId,
+      g.TotalFindings,
+    ]),
+    [
+      ['950000000003', 'Instance', 'i-0shared', 3],
+      ['950000000003', 'Instance', 'i-00000000000000000', 1],
+    ],
+  )
+  const fewest = await gd.send(
+    new GetFindingsStatisticsCommand({
+      DetectorId: detectorId,
+      GroupBy: 'RESOURCE',
+      OrderBy: 'ASC',
+      FindingCriteria: {
+        Criterion: { 'resource.instanceDetails.instanceId': { Eq: ['i-0shared'] } },
+      },
+    }),
+  )
+  assert.equal(fewest.FindingStatistics?.GroupedByResource?.length, 1)
+  assert.ok(fewest.FindingStatistics?.GroupedByResource?.[0]?.LastGeneratedAt instanceof Date)
 })
 
 test('an administrator reads and archives its members’ findings; a member only its own', async () => {

@@ -8,10 +8,10 @@
 import fc from 'fast-check'
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { guardDutyFindingAttributes } from '../../src/services/guardduty/domain/finding-attributes.js'
 import {
   parseFindingCriteria,
   readFindingValues,
-  guardDutyFindingAttributes,
 } from '../../src/services/guardduty/domain/finding-criteria.js'
 import type { FindingCriteria } from '../../src/services/guardduty/generated/types.js'
 import type { Storage } from '../../src/storage/ports.js'
@@ -48,6 +48,7 @@ const findingArb = (i: number) =>
         { maxLength: 2 },
       ),
       port: fc.option(fc.constantFrom(...PORTS), { nil: undefined }),
+      count: fc.integer({ min: 1, max: 5 }),
     })
     .map((g) => ({
       accountId: SCOPE.accountId,
@@ -63,12 +64,13 @@ const findingArb = (i: number) =>
         instanceDetails: {
           tags: g.tags,
           networkInterfaces: g.interfaces.map((groups) => ({
-            securityGroups: groups.map((groupId) => ({ groupId })),
+            securityGroups: groups.map((groupId) => ({ groupId, groupName: `name-${groupId}` })),
           })),
         },
       },
       service: {
         archived: g.archived,
+        count: g.count,
         ...(g.port !== undefined
           ? { action: { networkConnectionAction: { localPortDetails: { port: g.port } } } }
           : {}),
@@ -130,14 +132,30 @@ const criterionArb = fc.oneof(
     ),
   ),
   fc.tuple(fc.constant('confidence'), compareOp(fc.integer({ min: 0, max: 10 }))),
+  // Keys outside the attribute index: evaluated on the stored finding.
+  fc.tuple(
+    fc.constant('service.count'),
+    fc.oneof(listOp(fc.integer({ min: 1, max: 5 }).map(String)), compareOp(fc.nat(6))),
+  ),
+  fc.tuple(
+    fc.constant('resource.instanceDetails.networkInterfaces.securityGroups.groupName'),
+    listOp(fc.constantFrom(...GROUPS.map((g) => `name-${g}`))),
+  ),
 )
 const criteriaArb = fc
   .uniqueArray(criterionArb, { minLength: 0, maxLength: 3, selector: ([key]) => key })
   .map((pairs): FindingCriteria => ({ Criterion: Object.fromEntries(pairs) }))
 
+/** Findings, each with an optional earlier version written before it (exercising replacement). */
 const datasetArb = fc
   .integer({ min: 0, max: 40 })
-  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => findingArb(i))))
+  .chain((n) =>
+    fc.tuple(
+      ...Array.from({ length: n }, (_, i) =>
+        fc.tuple(findingArb(i), fc.option(findingArb(i), { nil: undefined })),
+      ),
+    ),
+  )
 
 function open(): Storage {
   return openSqliteStorage({ path: ':memory:', findingAttributes: guardDutyFindingAttributes })
@@ -145,9 +163,14 @@ function open(): Storage {
 
 test('compiled SQL selects exactly what the evaluator selects', async () => {
   await fc.assert(
-    fc.asyncProperty(datasetArb, criteriaArb, async (findings, criteria) => {
+    fc.asyncProperty(datasetArb, criteriaArb, async (versions, criteria) => {
       const storage = open()
       try {
+        const earlier = versions.flatMap(([, before]) => (before ? [before] : []))
+        await storage.findings.upsert(
+          earlier.map((finding) => ({ scope: SCOPE, detectorId: 'd1', finding })),
+        )
+        const findings = versions.map(([finding]) => finding)
         await storage.findings.upsert(
           findings.map((finding) => ({ scope: SCOPE, detectorId: 'd1', finding })),
         )

@@ -1,16 +1,22 @@
 /**
- * Compiles a filter AST to a SQLite `WHERE` fragment over `gd_finding f`: conditions on promoted
- * attributes test their column; every other attribute is answered by the `gd_finding_attr` index
- * (one row per value) with `IN` / `NOT IN` sub-selects, which gives the any-value / none-value semantics
- * of `evaluate-criteria.ts` on multi-valued paths. Values are always bound, never spliced.
+ * Compiles a filter AST to a SQLite `WHERE` fragment over `gd_finding f`, in three tiers:
+ *
+ * 1. conditions on promoted attributes test their column;
+ * 2. conditions on indexed keys are answered by the `gd_finding_attr` index (one `(k, v, pk)` row per
+ *    value, `k` a small integer standing for the key) with `IN` / `NOT IN` sub-selects, which gives the
+ *    any-value / none-value semantics of `evaluate-criteria.ts` on multi-valued paths;
+ * 3. every other condition is left in a residual filter that the store evaluates on the stored finding
+ *    (through a SQL function), after the first two tiers have narrowed the rows.
  *
  * Example: `severity gte 7 AND securityGroups.groupId notIn [sg-1]` →
- * `f.severity >= ? AND f.pk NOT IN (SELECT finding_pk FROM gd_finding_attr WHERE key = ? AND v IN (?))`
+ * `f.severity >= ? AND f.pk NOT IN (SELECT pk FROM gd_finding_attr WHERE k = ? AND v IN (?))`
  *
  * Attribute values are stored as numbers for number and timestamp keys and as text otherwise (booleans as
- * `true`/`false`), so comparisons only ever meet values of their own kind.
+ * `true`/`false`), so comparisons only ever meet values of their own kind. Values are always bound,
+ * never spliced.
  */
 import type { ConditionNode, FilterNode, ScalarValue } from '../query/criteria-ast.js'
+import { criteria } from '../query/criteria-ast.js'
 
 /** Criterion keys stored as columns of `gd_finding`, with how their values are bound. */
 export const PROMOTED: Readonly<
@@ -27,9 +33,17 @@ export const PROMOTED: Readonly<
   'service.archived': { column: 'f.archived', kind: 'bool' },
 }
 
+/** How the compiler learns about the attribute index. */
+export interface AttributeIndex {
+  /** The integer standing for an indexed key; undefined when the key is not indexed. */
+  keyId(key: string): number | undefined
+}
+
 export interface CompiledSql {
   readonly sql: string
   readonly params: (string | number)[]
+  /** Conditions neither a column nor the index answers (undefined when there are none). */
+  readonly residual?: FilterNode
 }
 
 const COMPARATORS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const
@@ -39,7 +53,11 @@ function bind(value: ScalarValue, kind: 'text' | 'num' | 'bool'): string | numbe
   return typeof value === 'boolean' ? String(value) : value
 }
 
-function compileCondition(node: ConditionNode, params: (string | number)[]): string {
+function compileCondition(
+  node: ConditionNode,
+  keyId: number,
+  params: (string | number)[],
+): string | undefined {
   const promoted = PROMOTED[node.path]
   if (promoted) {
     const column = node.integerPart ? `CAST(${promoted.column} AS INTEGER)` : promoted.column
@@ -51,21 +69,33 @@ function compileCondition(node: ConditionNode, params: (string | number)[]): str
     params.push(values[0] as string | number)
     return `${column} ${COMPARATORS[node.op]} ?`
   }
-  const column = 'v'
+  if (node.integerPart) return undefined
   const values = node.values.map((v) => (typeof v === 'boolean' ? String(v) : v))
-  params.push(node.path)
+  params.push(keyId)
   if (node.op === 'in' || node.op === 'notIn') {
     params.push(...values)
-    const sub = `SELECT finding_pk FROM gd_finding_attr WHERE key = ? AND ${column} IN (${values.map(() => '?').join(', ')})`
+    const sub = `SELECT pk FROM gd_finding_attr WHERE k = ? AND v IN (${values.map(() => '?').join(', ')})`
     return `f.pk ${node.op === 'in' ? 'IN' : 'NOT IN'} (${sub})`
   }
   params.push(values[0] as string | number)
-  return `f.pk IN (SELECT finding_pk FROM gd_finding_attr WHERE key = ? AND ${column} ${COMPARATORS[node.op]} ?)`
+  return `f.pk IN (SELECT pk FROM gd_finding_attr WHERE k = ? AND v ${COMPARATORS[node.op]} ?)`
 }
 
 /** The `WHERE` fragment (without the keyword) for `filter`; `1` when it has no condition. */
-export function compileCriteria(filter: FilterNode): CompiledSql {
+export function compileCriteria(filter: FilterNode, index: AttributeIndex): CompiledSql {
   const params: (string | number)[] = []
-  const parts = filter.conditions.map((c) => compileCondition(c, params))
-  return { sql: parts.length ? parts.join(' AND ') : '1', params }
+  const parts: string[] = []
+  const residual: ConditionNode[] = []
+  for (const c of filter.conditions) {
+    const keyId = index.keyId(c.path)
+    const sql =
+      PROMOTED[c.path] || keyId !== undefined ? compileCondition(c, keyId ?? -1, params) : undefined
+    if (sql === undefined) residual.push(c)
+    else parts.push(sql)
+  }
+  return {
+    sql: parts.length ? parts.join(' AND ') : '1',
+    params,
+    ...(residual.length ? { residual: criteria.and(residual) } : {}),
+  }
 }

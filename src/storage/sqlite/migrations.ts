@@ -100,4 +100,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX gd_finding_attr_value ON gd_finding_attr (key, v, finding_pk);
     `,
   },
+  {
+    version: 4,
+    description: 'GuardDuty findings: one-tree attribute index of chosen keys, resource columns',
+    sql: `
+      DROP TABLE gd_finding_attr;
+      DROP INDEX gd_finding_key;
+      DROP INDEX gd_finding_by_id;
+      DELETE FROM gd_finding WHERE pk NOT IN (
+        SELECT MAX(pk) FROM gd_finding GROUP BY region, account_id, id);
+      CREATE UNIQUE INDEX gd_finding_key ON gd_finding (region, account_id, id);
+      ALTER TABLE gd_finding ADD COLUMN resource_type TEXT NOT NULL DEFAULT '';
+      ALTER TABLE gd_finding ADD COLUMN resource_id TEXT NOT NULL DEFAULT '';
+      CREATE INDEX gd_finding_by_resource
+        ON gd_finding (region, account_id, resource_type, resource_id, updated_at);
+
+      CREATE TABLE gd_attr_key (
+        k    INTEGER PRIMARY KEY,
+        name TEXT    NOT NULL UNIQUE
+      ) STRICT;
+      CREATE TABLE gd_finding_attr (
+        k  INTEGER NOT NULL,
+        v  ANY     NOT NULL,
+        pk INTEGER NOT NULL,
+        PRIMARY KEY (k, v, pk)
+      ) STRICT, WITHOUT ROWID;
+      -- The indexed key set the attribute index was built for; a different set rebuilds it.
+      CREATE TABLE gd_finding_index_state (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        signature TEXT    NOT NULL
+      ) STRICT;
+    `,
+  },
 ]

@@ -17,7 +17,6 @@ import {
   type ScalarValue,
   type ValueType,
 } from '../../../storage/query/criteria-ast.js'
-import type { FindingAttributes } from '../../../storage/ports.js'
 import type * as gd from '../generated/types.js'
 import { invalidInput } from '../guardduty-errors.js'
 import { CRITERION_KEYS } from './criterion-keys.js'
@@ -120,7 +119,8 @@ export function checkFindingCriteria(input: gd.FindingCriteria | undefined): voi
   parseFindingCriteria(input)
 }
 
-function leaf(value: unknown, type: ValueType): ScalarValue | undefined {
+/** A raw finding value read as a criterion of `type` (timestamps → epoch milliseconds). */
+export function leaf(value: unknown, type: ValueType): ScalarValue | undefined {
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
     return undefined
   switch (type) {
@@ -183,51 +183,4 @@ export function readFindingValues(
     if (v !== undefined) out.push(v)
   }
   return out
-}
-
-/**
- * The finding attributes port for the findings store: key types, and every criterion key's values of
- * a finding (walked once per finding; keys not in `CRITERION_KEYS` are skipped).
- */
-export const guardDutyFindingAttributes: FindingAttributes = {
-  valueType: (key) => CRITERION_KEYS.get(key),
-  *extract(finding) {
-    const pairs: [string, unknown][] = []
-    const walk = (value: unknown, path: string): void => {
-      if (value === null || value === undefined) return
-      if (Array.isArray(value)) {
-        for (const item of value) walk(item, path)
-        return
-      }
-      if (typeof value === 'object') {
-        const obj = value as Record<string, unknown>
-        const type = path ? CRITERION_KEYS.get(`${path}.key`) : undefined
-        if (type !== undefined && !('key' in obj)) {
-          // A map-typed attribute: index its keys and values.
-          for (const [k, v] of Object.entries(obj))
-            pairs.push([`${path}.key`, k], [`${path}.value`, v])
-          return
-        }
-        for (const [k, v] of Object.entries(obj)) walk(v, path ? `${path}.${k}` : k)
-        return
-      }
-      pairs.push([path, value])
-    }
-    walk(finding, '')
-    const info = (finding.service as { additionalInfo?: { value?: unknown } } | undefined)
-      ?.additionalInfo?.value
-    if (typeof info === 'string')
-      try {
-        const name = (JSON.parse(info) as { threatListName?: unknown }).threatListName
-        if (typeof name === 'string') pairs.push(['service.additionalInfo.threatListName', name])
-      } catch {
-        // not JSON: no threat list name
-      }
-    for (const [key, raw] of pairs) {
-      const type = CRITERION_KEYS.get(key)
-      if (type === undefined) continue
-      const value = leaf(raw, type)
-      if (value !== undefined) yield [key, value] as const
-    }
-  },
 }

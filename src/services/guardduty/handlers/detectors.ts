@@ -153,6 +153,7 @@ export function detectorHandlers({ storage, clock, organizations }: DetectorHand
     ): Promise<gd.DeleteDetectorResponse> {
       if (!(await storage.detectors.delete(scopeOf(ctx), input.DetectorId)))
         throw detectorNotOwned()
+      await storage.findings.deleteOfDetector(scopeOf(ctx), input.DetectorId)
       return {}
     },
   }

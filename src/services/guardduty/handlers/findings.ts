@@ -4,7 +4,7 @@
  * or severity), ArchiveFindings, UnarchiveFindings and UpdateFindingsFeedback. An administrator reads
  * its associated members' findings too (filter them with `accountId`); only an account that is not
  * itself a member archives findings. Findings are stored in wire form and decoded through the model on
- * the way out. Not yet served: `groupBy: RESOURCE` (answers a BadRequestException saying so).
+ * the way out.
  */
 import type { Clock } from '../../../core/clock.js'
 import { decodeWire } from '../../../protocol/read-input.js'
@@ -158,14 +158,11 @@ export function findingHandlers({ storage, organizations }: FindingHandlerDeps) 
         )
       }
       if (input.GroupBy) {
-        if (input.GroupBy === 'RESOURCE')
-          throw invalidInput(
-            'The request is rejected because groupBy RESOURCE is not implemented by Vigil yet.',
-          )
-        const by: Record<Exclude<gd.GroupByType, 'RESOURCE'>, FindingGrouping> = {
+        const by: Record<gd.GroupByType, FindingGrouping> = {
           ACCOUNT: 'account',
           DATE: 'day',
           FINDING_TYPE: 'type',
+          RESOURCE: 'resource',
           SEVERITY: 'severity',
         }
         const groups = await storage.findings.aggregate(scopes, filter, by[input.GroupBy])
@@ -195,6 +192,15 @@ export function findingHandlers({ storage, organizations }: FindingHandlerDeps) 
             stats.GroupedByFindingType = top.map((g) => ({
               FindingType: String(g.key),
               LastGeneratedAt: last(g),
+              TotalFindings: g.total,
+            }))
+            break
+          case 'RESOURCE':
+            stats.GroupedByResource = top.map((g) => ({
+              AccountId: g.accountId ?? '',
+              LastGeneratedAt: last(g),
+              ResourceId: String(g.key),
+              ResourceType: g.resourceType ?? '',
               TotalFindings: g.total,
             }))
             break
