@@ -3,6 +3,7 @@
  * picks concrete adapters (SQLite, the system clock, the config-backed credential store). Used by
  * `vigil serve` and by the end-to-end tests, which start a real server on a free loopback port.
  */
+import { guardDutyImportRoute } from './http/admin/guardduty-import-route.js'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +14,7 @@ import { databasePath, type VigilConfig } from './config/config.js'
 import { systemClock, type Clock } from './core/clock.js'
 import { createLogger, type Logger } from './core/logger.js'
 import { startHttpServer } from './http/node-server.js'
-import { VigilApp, type AnyService } from './http/vigil-app.js'
+import { ADMIN_SIGNING_NAME, VigilApp, type AnyService } from './http/vigil-app.js'
 import { LocalDirectoryStore } from './outputs/object-store/local-directory-store.js'
 import type { ObjectStore } from './outputs/object-store/object-store.js'
 import { CoverageRegistry } from './services/guardduty/domain/coverage.js'
@@ -106,14 +107,19 @@ export async function startVigil(
       credentials: config.credentials,
     }),
     clock,
-    services: [...services.keys()],
+    services: [...services.keys(), ADMIN_SIGNING_NAME],
   })
   const findingRetention = new FindingRetention(
     storage.findings,
     clock,
     config.findingRetentionDays,
   )
-  const app = new VigilApp({ verifier, services, version: VERSION })
+  const app = new VigilApp({
+    verifier,
+    services,
+    version: VERSION,
+    adminRoutes: [guardDutyImportRoute(storage)],
+  })
   let http
   try {
     http = await startHttpServer({

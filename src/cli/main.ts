@@ -1,13 +1,15 @@
 /**
  * The `vigil` command line. `vigil serve` (what `npm start` runs) starts the endpoint with the
  * configuration of `VIGIL_*` variables and flags, prints one startup line with the endpoint and the
- * credentials to use, and shuts down cleanly on SIGTERM or SIGINT.
+ * credentials to use, and shuts down cleanly on SIGTERM or SIGINT. `vigil findings import` loads a
+ * findings export into a running server.
  */
 import { Command, InvalidArgumentError } from 'commander'
 import { DEFAULT_ACCOUNT_ID } from '../auth/credential-store.js'
 import { loadConfig, type VigilConfig } from '../config/config.js'
 import { VigilError } from '../core/vigil-error.js'
 import { startVigil, VERSION } from '../main.js'
+import { importFindingsFile } from './findings-import.js'
 
 function port(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 65535)
@@ -61,6 +63,24 @@ program
     }
     process.on('SIGTERM', () => stop('SIGTERM'))
     process.on('SIGINT', () => stop('SIGINT'))
+  })
+
+const findings = program.command('findings').description('GuardDuty findings')
+findings
+  .command('import')
+  .description(
+    'import findings exported from AWS (GetFindings output, EventBridge events, JSON lines) into a detector of a running Vigil',
+  )
+  .argument('<file>', 'the export')
+  .requiredOption('--detector-id <id>', 'the detector to import into (of the credentials’ account)')
+  .option('--endpoint-url <url>', 'the Vigil server', 'http://127.0.0.1:4580')
+  .action(async (file: string, flags: { detectorId: string; endpointUrl: string }) => {
+    process.exitCode = await importFindingsFile(file, {
+      detectorId: flags.detectorId,
+      endpointUrl: flags.endpointUrl,
+      env: process.env,
+      out: (line) => process.stdout.write(`${line}\n`),
+    })
   })
 
 program.parseAsync(process.argv).catch((error: unknown) => {

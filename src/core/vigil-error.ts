@@ -11,6 +11,9 @@ export const ERROR_CODES = {
   VIGIL_STORAGE_CONFLICT: 'A write conflicted with existing data (a unique key).',
   VIGIL_QUERY_UNSUPPORTED:
     'A query asks for something the store cannot answer (e.g. an unsortable attribute).',
+  VIGIL_UNREACHABLE: 'A command could not reach the Vigil server it was pointed at.',
+  VIGIL_INPUT_INVALID:
+    'A file given to a command cannot be used (unreadable, or holds nothing valid).',
 } as const
 
 export type VigilErrorCode = keyof typeof ERROR_CODES

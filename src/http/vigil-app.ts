@@ -1,5 +1,7 @@
 /**
- * The transport-free front of Vigil: `/_vigil/` admin routes, then SigV4 authentication, then the
+ * The transport-free front of Vigil: `/_vigil/` admin routes (health unsigned; the others signed with
+ * SigV4 for the service name `vigil`, which names the caller's account and region), then SigV4
+ * authentication, then the
  * service named by the credential scope (`guardduty` or `inspector2` — both models define
  * `/tags/{resourceArn}`, so the scope, not the path, picks the model), then that service's pipeline.
  * Returns the response plus the facts the access log records.
@@ -16,11 +18,31 @@ export type AnyService = Pick<
   'handle' | 'schema' | 'implementedOperations'
 >
 
+/** The SigV4 service name of the signed `/_vigil/` routes. */
+export const ADMIN_SIGNING_NAME = 'vigil'
+
+/** Who called a signed admin route. */
+export interface AdminCaller {
+  readonly accountId: string
+  readonly region: string
+}
+
+/** A signed `/_vigil/` route. */
+export interface AdminRoute {
+  readonly method: string
+  /** The exact path, e.g. `/_vigil/guardduty/findings/import`. */
+  readonly path: string
+  /** Serves the request; client mistakes are answered as 4xx JSON errors, never thrown. */
+  handle(request: HttpRequest, caller: AdminCaller): Promise<HttpResponse>
+}
+
 export interface VigilAppOptions {
   readonly verifier: SigV4Verifier
   /** Services by SigV4 signing name. */
   readonly services: ReadonlyMap<string, AnyService>
   readonly version: string
+  /** Signed admin routes (the verifier must accept `ADMIN_SIGNING_NAME`). */
+  readonly adminRoutes?: readonly AdminRoute[]
 }
 
 export interface AppResult {
@@ -37,7 +59,7 @@ export class VigilApp {
 
   /** Serves one request. Never throws. */
   async handle(request: HttpRequest, requestId: string): Promise<AppResult> {
-    if (request.rawPath.startsWith('/_vigil/')) return { response: this.#admin(request) }
+    if (request.rawPath.startsWith('/_vigil/')) return this.#admin(request)
     const auth = this.options.verifier.verify(request)
     if (!auth.ok) {
       const { code, status, message } = auth.error
@@ -62,7 +84,7 @@ export class VigilApp {
     return { ...result, service: caller.service, accountId: caller.accountId }
   }
 
-  #admin(request: HttpRequest): HttpResponse {
+  async #admin(request: HttpRequest): Promise<AppResult> {
     if (
       request.rawPath === '/_vigil/health' &&
       (request.method === 'GET' || request.method === 'HEAD')
@@ -74,10 +96,49 @@ export class VigilApp {
           operations: Object.keys(svc.schema.operations).length,
           implemented: svc.implementedOperations().length,
         }
-      return jsonResponse(200, { status: 'ok', version: this.options.version, services })
+      return {
+        response: jsonResponse(200, { status: 'ok', version: this.options.version, services }),
+      }
     }
-    return errorResponse(404, 'NotFoundException', {
-      message: `No Vigil admin route ${request.method} ${request.rawPath}`,
-    })
+    const routes = (this.options.adminRoutes ?? []).filter((r) => r.path === request.rawPath)
+    const route = routes.find((r) => r.method === request.method)
+    if (!route) {
+      if (routes.length > 0)
+        return {
+          response: errorResponse(405, 'MethodNotAllowedException', {
+            message: `${request.rawPath} takes ${routes.map((r) => r.method).join(', ')}, not ${request.method}`,
+          }),
+        }
+      return {
+        response: errorResponse(404, 'NotFoundException', {
+          message: `No Vigil admin route ${request.method} ${request.rawPath}`,
+        }),
+      }
+    }
+    const auth = this.options.verifier.verify(request)
+    if (!auth.ok) {
+      const { code, status, message } = auth.error
+      return { response: errorResponse(status, code, { message, __type: code }) }
+    }
+    if (auth.caller.service !== ADMIN_SIGNING_NAME) {
+      const message = `Vigil admin routes are signed for the service '${ADMIN_SIGNING_NAME}', not '${auth.caller.service}'`
+      return { response: errorResponse(400, 'InvalidSignatureException', { message }) }
+    }
+    const caller = { accountId: auth.caller.accountId, region: auth.caller.region }
+    try {
+      return {
+        response: await route.handle(request, caller),
+        service: ADMIN_SIGNING_NAME,
+        accountId: caller.accountId,
+      }
+    } catch (failure) {
+      return {
+        response: errorResponse(500, 'InternalFailure', {
+          message: 'Vigil failed to serve the request.',
+        }),
+        failure,
+        accountId: caller.accountId,
+      }
+    }
   }
 }
