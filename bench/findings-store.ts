@@ -154,6 +154,10 @@ export async function findingsStore(count: number): Promise<void> {
       limit: 50,
     })
   const threeCriteria = await time(50, q(three))
+  const statistics = async (by: 'severity' | 'type') =>
+    time(10, () => storage.findings.aggregate(one, parseFindingCriteria({}), by))
+  const bySeverity = await statistics('severity')
+  const byType = await statistics('type')
   const multiValued = await time(50, q(multi))
   let deepMs: number
   {
@@ -177,6 +181,7 @@ export async function findingsStore(count: number): Promise<void> {
   const baseline = await time(20, () =>
     Promise.resolve(kept.filter((f) => evaluateCriteria(baselineFilter, f, readFindingValues))),
   )
+  const rss = process.memoryUsage().rss
   storage.close()
   const size = statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0)
   rmSync(dir, { recursive: true, force: true })
@@ -201,5 +206,12 @@ export async function findingsStore(count: number): Promise<void> {
   console.log(
     `| baseline: in-memory evaluator over ${kept.length.toLocaleString('en')} parsed findings, 3 criteria: p50 | ${baseline.p50.toFixed(2)} ms |`,
   )
+  console.log(
+    `| statistics of one account (${(count / ACCOUNTS.length).toLocaleString('en')} findings) by severity: p50 / p99 | ${bySeverity.p50.toFixed(1)} / ${bySeverity.p99.toFixed(1)} ms |`,
+  )
+  console.log(
+    `| statistics by finding type: p50 / p99 | ${byType.p50.toFixed(1)} / ${byType.p99.toFixed(1)} ms |`,
+  )
   console.log(`| database size | ${(size / 1024 / 1024).toFixed(0)} MiB |`)
+  console.log(`| process RSS after the run | ${(rss / 1024 / 1024).toFixed(0)} MiB |`)
 }
