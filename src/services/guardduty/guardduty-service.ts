@@ -24,6 +24,7 @@ import { malwareProtectionHandlers } from './handlers/malware-protection.js'
 import { memberHandlers } from './handlers/members.js'
 import { organizationHandlers } from './handlers/organizations.js'
 import { publishingDestinationHandlers } from './handlers/publishing-destinations.js'
+import { sampleFindingHandlers } from './handlers/sample-findings.js'
 import { tagHandlers } from './handlers/tags.js'
 import { threatListHandlers } from './handlers/threat-lists.js'
 
@@ -53,6 +54,7 @@ export function createGuardDutyService(deps: GuardDutyServiceDeps): GuardDutySer
       ...malwareProtectionHandlers(deps),
       ...coverageUsageHandlers(deps),
       ...findingHandlers(deps),
+      ...sampleFindingHandlers(deps),
       ...publishingDestinationHandlers(deps),
       ...(threatListHandlers({ ...deps, transitionMs: deps.listTransitionMs }) as OperationHandlers<
         GuardDutyOperations,
