@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -81,9 +81,14 @@ test('a wrong secret is refused, and an unimplemented operation says so', { skip
   const wrong = await aws(['guardduty', 'list-detectors'], 'not-the-secret')
   assert.notEqual(wrong.status, 0)
   assert.match(wrong.stderr, /InvalidSignatureException/)
-  const missing = await aws(['inspector2', 'list-filters'])
+  const missing = await aws([
+    'inspector2',
+    'search-vulnerabilities',
+    '--filter-criteria',
+    'vulnerabilityIds=CVE-2021-44228',
+  ])
   assert.notEqual(missing.status, 0)
-  assert.match(missing.stderr, /NotImplementedException.*ListFilters/)
+  assert.match(missing.stderr, /NotImplementedException.*SearchVulnerabilities/)
 })
 
 test('a Terraform-shaped sequence through the AWS CLI', { skip }, async () => {
@@ -235,3 +240,170 @@ test('a Terraform-shaped sequence through the AWS CLI', { skip }, async () => {
   await admin(['guardduty', 'delete-detector', '--detector-id', DetectorId])
   assert.deepEqual((await admin(['guardduty', 'list-detectors'])).DetectorIds, [])
 })
+
+test(
+  'sample findings of every type: criteria file, pages, archive, statistics, administrator view',
+  { skip },
+  async () => {
+    const as = (account: string) => async (args: string[]) => {
+      const r = await aws(args, 'test', account)
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`)
+      return (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as Record<string, unknown>
+    }
+    const admin = as('920000000001')
+    const member = as('920000000002')
+    const adminDetector = (await admin(['guardduty', 'create-detector', '--enable']))
+      .DetectorId as string
+    const memberDetector = (await member(['guardduty', 'create-detector', '--enable']))
+      .DetectorId as string
+    await admin([
+      'guardduty',
+      'create-members',
+      '--detector-id',
+      adminDetector,
+      '--account-details',
+      'AccountId=920000000002,Email=member@example.com',
+    ])
+    await admin([
+      'guardduty',
+      'invite-members',
+      '--detector-id',
+      adminDetector,
+      '--account-ids',
+      '920000000002',
+    ])
+    const invitations = (await member(['guardduty', 'list-invitations'])).Invitations as {
+      InvitationId: string
+    }[]
+    await member([
+      'guardduty',
+      'accept-administrator-invitation',
+      '--detector-id',
+      memberDetector,
+      '--administrator-id',
+      '920000000001',
+      '--invitation-id',
+      invitations[0]?.InvitationId ?? '',
+    ])
+    await member(['guardduty', 'create-sample-findings', '--detector-id', memberDetector])
+
+    // Page through everything, 50 at a time, with explicit tokens.
+    const pages = async (
+      run: (args: string[]) => Promise<Record<string, unknown>>,
+      detectorId: string,
+      extra: string[] = [],
+    ) => {
+      const ids: string[] = []
+      let token: string | undefined
+      do {
+        const page = await run([
+          'guardduty',
+          'list-findings',
+          '--detector-id',
+          detectorId,
+          '--max-results',
+          '50',
+          '--no-paginate',
+          ...extra,
+          ...(token ? ['--next-token', token] : []),
+        ])
+        ids.push(...(page.FindingIds as string[]))
+        token = page.NextToken as string | undefined
+      } while (token)
+      return ids
+    }
+    const all = await pages(member, memberDetector)
+    assert.equal(new Set(all).size, all.length, 'no repeats across pages')
+    assert.ok(all.length >= 200, `one sample per catalog type (${all.length})`)
+
+    // A criteria file with several operators.
+    const criteriaFile = join(home, 'criteria.json')
+    writeFileSync(
+      criteriaFile,
+      JSON.stringify({
+        Criterion: {
+          severity: { GreaterThanOrEqual: 7 },
+          'resource.resourceType': { Equals: ['Instance'] },
+          type: { NotEquals: ['Recon:EC2/Portscan'] },
+          updatedAt: { GreaterThan: 0 },
+        },
+      }),
+    )
+    const high = await pages(member, memberDetector, [
+      '--finding-criteria',
+      `file://${criteriaFile}`,
+    ])
+    assert.ok(high.length > 0 && high.length < all.length, `${high.length} of ${all.length}`)
+    const details = (
+      await member([
+        'guardduty',
+        'get-findings',
+        '--detector-id',
+        memberDetector,
+        '--finding-ids',
+        ...high.slice(0, 50),
+      ])
+    ).Findings as {
+      Severity: number
+      Type: string
+      Resource: { ResourceType: string }
+      Title: string
+    }[]
+    for (const f of details) {
+      assert.ok(
+        f.Severity >= 7 &&
+          f.Resource.ResourceType === 'Instance' &&
+          f.Type !== 'Recon:EC2/Portscan',
+      )
+      assert.match(f.Title, /^\[SAMPLE\]/)
+    }
+
+    // The administrator sees the member's findings, archives some; the statistics follow.
+    const current = async () =>
+      (
+        (
+          await admin([
+            'guardduty',
+            'get-findings-statistics',
+            '--detector-id',
+            adminDetector,
+            '--finding-statistic-types',
+            'COUNT_BY_SEVERITY',
+            '--finding-criteria',
+            '{"Criterion":{"service.archived":{"Eq":["false"]},"accountId":{"Eq":["920000000002"]}}}',
+          ])
+        ).FindingStatistics as { CountBySeverity: Record<string, number> }
+      ).CountBySeverity
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0)
+    const before = await current()
+    assert.equal(sum(before), all.length)
+    const fromAdmin = await pages(admin, adminDetector, [
+      '--finding-criteria',
+      '{"Criterion":{"accountId":{"Eq":["920000000002"]}}}',
+    ])
+    assert.deepEqual([...fromAdmin].sort(), [...all].sort())
+    await admin([
+      'guardduty',
+      'archive-findings',
+      '--detector-id',
+      adminDetector,
+      '--finding-ids',
+      ...high.slice(0, 5),
+    ])
+    const after = await current()
+    assert.equal(sum(after), all.length - 5)
+    const refused = await aws(
+      [
+        'guardduty',
+        'archive-findings',
+        '--detector-id',
+        memberDetector,
+        '--finding-ids',
+        all[0] ?? '',
+      ],
+      'test',
+      '920000000002',
+    )
+    assert.notEqual(refused.status, 0, 'a member cannot archive')
+  },
+)
