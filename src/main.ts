@@ -4,6 +4,7 @@
  * `vigil serve` and by the end-to-end tests, which start a real server on a free loopback port.
  */
 import { guardDutyImportRoute } from './http/admin/guardduty-import-route.js'
+import { inspectorImportRoute } from './http/admin/inspector-import-route.js'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +16,7 @@ import { systemClock, type Clock } from './core/clock.js'
 import { createLogger, type Logger } from './core/logger.js'
 import { startHttpServer } from './http/node-server.js'
 import { ADMIN_SIGNING_NAME, VigilApp, type AnyService } from './http/vigil-app.js'
+import { S3ObjectStore } from './outputs/object-store/s3-object-store.js'
 import { LocalDirectoryStore } from './outputs/object-store/local-directory-store.js'
 import type { ObjectStore } from './outputs/object-store/object-store.js'
 import { CoverageRegistry } from './services/guardduty/domain/coverage.js'
@@ -74,12 +76,14 @@ export async function startVigil(
     now: () => clock.now(),
     findingAttributes: guardDutyFindingAttributes,
   })
-  const objectStore = new LocalDirectoryStore(
-    config.objectStoreDir ??
-      (config.dataDir === ':memory:'
-        ? mkdtempSync(join(tmpdir(), 'vigil-s3-'))
-        : join(config.dataDir, 's3')),
-  )
+  const objectStore: ObjectStore = config.s3
+    ? new S3ObjectStore(config.s3)
+    : new LocalDirectoryStore(
+        config.objectStoreDir ??
+          (config.dataDir === ':memory:'
+            ? mkdtempSync(join(tmpdir(), 'vigil-s3-'))
+            : join(config.dataDir, 's3')),
+      )
   const threatLists = new ThreatListRegistry(storage)
   const directory = createAccountDirectory(config.organizations)
   const organizations = new Organizations(storage, directory, clock)
@@ -118,7 +122,10 @@ export async function startVigil(
     verifier,
     services,
     version: VERSION,
-    adminRoutes: [guardDutyImportRoute(storage)],
+    adminRoutes: [
+      guardDutyImportRoute(storage),
+      inspectorImportRoute({ storage, directory, clock }),
+    ],
   })
   let http
   try {
@@ -150,6 +157,7 @@ export async function startVigil(
       findingRetention.stop()
       await http.close()
       storage.close()
+      if (objectStore instanceof S3ObjectStore) objectStore.close()
       logger.flush()
     },
   }

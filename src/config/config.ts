@@ -32,6 +32,17 @@ export interface VigilConfig {
    * in-memory database, a new temporary folder.
    */
   readonly objectStoreDir?: string
+  /**
+   * An S3-compatible server to use as the object store instead of the local folder (set by
+   * `VIGIL_S3_ENDPOINT`).
+   */
+  readonly s3?: {
+    readonly endpoint: string
+    readonly region: string
+    readonly accessKeyId: string
+    readonly secretAccessKey: string
+    readonly forcePathStyle: boolean
+  }
   /** Declared organizations; undefined = one development organization of every account. */
   readonly organizations?: readonly Organization[]
 }
@@ -177,6 +188,29 @@ export function loadConfig(
       1,
       36_500,
     )
+  if (env.VIGIL_S3_ENDPOINT) {
+    try {
+      new URL(env.VIGIL_S3_ENDPOINT)
+    } catch {
+      throw invalid('VIGIL_S3_ENDPOINT', `expected a URL, got '${env.VIGIL_S3_ENDPOINT}'`)
+    }
+    const accessKeyId = env.VIGIL_S3_ACCESS_KEY_ID ?? env.AWS_ACCESS_KEY_ID
+    const secretAccessKey = env.VIGIL_S3_SECRET_ACCESS_KEY ?? env.AWS_SECRET_ACCESS_KEY
+    if (!accessKeyId || !secretAccessKey)
+      throw invalid(
+        'VIGIL_S3_ACCESS_KEY_ID',
+        'VIGIL_S3_ENDPOINT needs VIGIL_S3_ACCESS_KEY_ID and VIGIL_S3_SECRET_ACCESS_KEY (or the AWS_ variables)',
+      )
+    fromEnv.s3 = {
+      endpoint: env.VIGIL_S3_ENDPOINT,
+      region: env.VIGIL_S3_REGION ?? 'us-east-1',
+      accessKeyId,
+      secretAccessKey,
+      forcePathStyle: env.VIGIL_S3_FORCE_PATH_STYLE
+        ? bool('VIGIL_S3_FORCE_PATH_STYLE', env.VIGIL_S3_FORCE_PATH_STYLE)
+        : true,
+    }
+  }
   if (env.VIGIL_OBJECT_STORE_DIR) fromEnv.objectStoreDir = env.VIGIL_OBJECT_STORE_DIR
   const fromFile = env.VIGIL_CONFIG ? fileConfig(env.VIGIL_CONFIG) : {}
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))

@@ -1,11 +1,17 @@
 /**
  * The default object store: a directory holding one folder per bucket (`<root>/<bucket>/<key>`). Keys
  * map to relative paths; a key that would leave its bucket's folder (`..` segments, absolute paths) is
- * treated as absent on read and refused on write.
+ * treated as absent on read and refused on write. Write options (content type, KMS key) have no
+ * meaning on a local disk and are ignored.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
-import { dirname, join, normalize, sep } from 'node:path'
-import { isBucketName, type ObjectLocation, type ObjectStore } from './object-store.js'
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { dirname, join, normalize, relative, sep } from 'node:path'
+import {
+  isBucketName,
+  type ObjectLocation,
+  type ObjectStore,
+  type ObjectSummary,
+} from './object-store.js'
 
 export class LocalDirectoryStore implements ObjectStore {
   /** @param root the directory holding the bucket folders */
@@ -43,6 +49,24 @@ export class LocalDirectoryStore implements ObjectStore {
       return (await stat(join(this.root, bucket))).isDirectory()
     } catch {
       return false
+    }
+  }
+
+  async *listObjects(bucket: string, prefix: string): AsyncIterable<ObjectSummary> {
+    if (!(await this.bucketExists(bucket))) return
+    const base = join(this.root, bucket)
+    const files: string[] = []
+    const walk = async (dir: string): Promise<void> => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        const full = join(dir, entry.name)
+        if (entry.isDirectory()) await walk(full)
+        else if (entry.isFile()) files.push(relative(base, full).split(sep).join('/'))
+      }
+    }
+    await walk(base)
+    for (const key of files.filter((k) => k.startsWith(prefix)).sort()) {
+      const info = await stat(join(base, key))
+      yield { key, size: info.size, lastModifiedMs: info.mtimeMs }
     }
   }
 }

@@ -47,3 +47,18 @@ test('the local directory store reads, writes and stays inside the bucket', asyn
   assert.equal(await store.getObject({ bucket: 'lists', key: 'dir' }), undefined)
   await assert.rejects(store.putObject({ bucket: 'lists', key: '../../escape' }, 'x'))
 })
+
+test('the local directory store lists a prefix in key order', async () => {
+  const store = new LocalDirectoryStore(mkdtempSync(join(tmpdir(), 'vigil-s3-')))
+  for (const key of ['logs/b/2.json', 'logs/a.json', 'logs/b/1.json', 'other/x.json'])
+    await store.putObject({ bucket: 'trail', key }, '{}')
+  const listed: string[] = []
+  for await (const o of store.listObjects('trail', 'logs/')) {
+    assert.equal(o.size, 2)
+    listed.push(o.key)
+  }
+  assert.deepEqual(listed, ['logs/a.json', 'logs/b/1.json', 'logs/b/2.json'])
+  const none: string[] = []
+  for await (const o of store.listObjects('missing', '')) none.push(o.key)
+  assert.deepEqual(none, [])
+})

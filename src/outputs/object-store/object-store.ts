@@ -1,7 +1,8 @@
 /**
- * The object-store port: where Vigil reads threat lists and writes exports. Locations are S3-style
- * (`s3://bucket/key` or an `https://…amazonaws.com/…` URL) whatever the backend; the default backend is a
- * local directory, `$VIGIL_DATA_DIR/s3/<bucket>/<key>`.
+ * The object-store port: where Vigil reads threat lists and logs and writes exports. Locations are
+ * S3-style (`s3://bucket/key` or an `https://…amazonaws.com/…` URL) whatever the backend; the default
+ * backend is a local directory, `$VIGIL_DATA_DIR/s3/<bucket>/<key>`; with `VIGIL_S3_ENDPOINT` it is
+ * an S3-compatible server (`s3-object-store.ts`).
  */
 
 export interface ObjectLocation {
@@ -9,12 +10,33 @@ export interface ObjectLocation {
   readonly key: string
 }
 
+/** One object of a listing. */
+export interface ObjectSummary {
+  readonly key: string
+  /** Bytes. */
+  readonly size: number
+  /** Last modification, epoch milliseconds. */
+  readonly lastModifiedMs: number
+}
+
+export interface PutObjectOptions {
+  readonly contentType?: string
+  /** A KMS key ARN: the object is written with server-side encryption `aws:kms` under this key. */
+  readonly kmsKeyArn?: string
+}
+
 export interface ObjectStore {
   /** The object's bytes, or undefined when the bucket or key does not exist. */
   getObject(location: ObjectLocation): Promise<Uint8Array | undefined>
   /** Writes an object, creating the bucket's folder if needed. */
-  putObject(location: ObjectLocation, body: Uint8Array | string): Promise<void>
+  putObject(
+    location: ObjectLocation,
+    body: Uint8Array | string,
+    options?: PutObjectOptions,
+  ): Promise<void>
   bucketExists(bucket: string): Promise<boolean>
+  /** The objects of `bucket` whose keys start with `prefix`, in key order (none for no bucket). */
+  listObjects(bucket: string, prefix: string): AsyncIterable<ObjectSummary>
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
