@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './core/clock.js'
 import { createLogger, type Logger } from './core/logger.js'
 import { startHttpServer } from './http/node-server.js'
 import { ADMIN_SIGNING_NAME, VigilApp, type AnyService } from './http/vigil-app.js'
+import { VigilMetrics } from './outputs/metrics/vigil-metrics.js'
 import { S3ObjectStore } from './outputs/object-store/s3-object-store.js'
 import { LocalDirectoryStore } from './outputs/object-store/local-directory-store.js'
 import type { ObjectStore } from './outputs/object-store/object-store.js'
@@ -45,6 +46,8 @@ export interface RunningVigil {
   readonly guardDutyFindings: FindingStore
   /** Create-or-update of findings by aggregation key, with suppression: what detectors call. */
   readonly findingAggregator: FindingAggregator
+  /** Operational metrics (`GET /_vigil/metrics`). */
+  readonly metrics: VigilMetrics
   /** Deletes findings past the retention period (swept hourly; `sweep()` runs it now). */
   readonly findingRetention: FindingRetention
   /** Stops accepting, finishes in-flight requests, closes the database. */
@@ -118,12 +121,14 @@ export async function startVigil(
     clock,
     config.findingRetentionDays,
   )
+  const metrics = new VigilMetrics()
   const app = new VigilApp({
+    metrics: () => metrics.exposition(),
     verifier,
     services,
     version: VERSION,
     adminRoutes: [
-      guardDutyImportRoute(storage),
+      guardDutyImportRoute(storage, (n) => metrics.findingsImported('guardduty', n)),
       inspectorImportRoute({ storage, directory, clock }),
     ],
   })
@@ -133,6 +138,7 @@ export async function startVigil(
       host: config.host,
       port: config.port,
       maxBodyBytes: config.maxBodyBytes,
+      onRequest: (facts) => metrics.request(facts),
       app,
       logger,
     })
@@ -151,7 +157,10 @@ export async function startVigil(
     threatLists,
     coverage: new CoverageRegistry(storage, clock),
     guardDutyFindings: storage.findings,
-    findingAggregator: new FindingAggregator(storage, clock, organizations.membership),
+    findingAggregator: new FindingAggregator(storage, clock, organizations.membership, (r) =>
+      metrics.findingRecorded('guardduty', r.created),
+    ),
+    metrics,
     findingRetention,
     close: async () => {
       findingRetention.stop()

@@ -21,6 +21,13 @@ export interface HttpServerOptions {
   readonly maxBodyBytes: number
   readonly app: VigilApp
   readonly logger: Logger
+  /** Called once per served request (for metrics). */
+  readonly onRequest?: (facts: {
+    service?: string | undefined
+    operation?: string | undefined
+    status: number
+    seconds: number
+  }) => void
 }
 
 export interface RunningHttpServer {
@@ -121,6 +128,12 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
     if (result.failure !== undefined)
       logger.error({ ...fields, err: result.failure }, 'request failed')
     else logger.info(fields, 'request')
+    options.onRequest?.({
+      service: result.service,
+      operation: result.operation,
+      status: result.response.status,
+      seconds: (performance.now() - started) / 1000,
+    })
   }
 
   const server = createServer(

@@ -1,5 +1,5 @@
 /**
- * The transport-free front of Vigil: `/_vigil/` admin routes (health unsigned; the others signed with
+ * The transport-free front of Vigil: `/_vigil/` admin routes (health and metrics unsigned; the others signed with
  * SigV4 for the service name `vigil`, which names the caller's account and region), then SigV4
  * authentication, then the
  * service named by the credential scope (`guardduty` or `inspector2` — both models define
@@ -43,6 +43,8 @@ export interface VigilAppOptions {
   readonly version: string
   /** Signed admin routes (the verifier must accept `ADMIN_SIGNING_NAME`). */
   readonly adminRoutes?: readonly AdminRoute[]
+  /** The Prometheus exposition served unsigned at `GET /_vigil/metrics`. */
+  readonly metrics?: () => Promise<{ contentType: string; text: string }>
 }
 
 export interface AppResult {
@@ -99,6 +101,10 @@ export class VigilApp {
       return {
         response: jsonResponse(200, { status: 'ok', version: this.options.version, services }),
       }
+    }
+    if (request.rawPath === '/_vigil/metrics' && request.method === 'GET' && this.options.metrics) {
+      const { contentType, text } = await this.options.metrics()
+      return { response: { status: 200, headers: { 'content-type': contentType }, body: text } }
     }
     const routes = (this.options.adminRoutes ?? []).filter((r) => r.path === request.rawPath)
     const route = routes.find((r) => r.method === request.method)

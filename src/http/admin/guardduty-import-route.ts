@@ -18,7 +18,13 @@ import type { AdminCaller, AdminRoute } from '../vigil-app.js'
 /** Findings written per transaction. */
 const BATCH = 1_000
 
-export function guardDutyImportRoute(storage: Storage): AdminRoute {
+/**
+ * @param onImported called with the number of findings stored by each request (for metrics)
+ */
+export function guardDutyImportRoute(
+  storage: Storage,
+  onImported?: (count: number) => void,
+): AdminRoute {
   return {
     method: 'POST',
     path: '/_vigil/guardduty/findings/import',
@@ -47,6 +53,7 @@ export function guardDutyImportRoute(storage: Storage): AdminRoute {
       const stored = findingsForDetector(parsed, scope, detectorId)
       for (let i = 0; i < stored.length; i += BATCH)
         await storage.findings.upsert(stored.slice(i, i + BATCH))
+      onImported?.(stored.length)
       return jsonResponse(200, {
         form: parsed.form,
         imported: stored.length,

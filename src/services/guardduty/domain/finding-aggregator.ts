@@ -43,10 +43,14 @@ export interface RecordedFinding {
 type Wire = Record<string, unknown>
 
 export class FindingAggregator {
+  /**
+   * @param onRecorded called after each finding is written (for metrics)
+   */
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
     private readonly membership: Membership,
+    private readonly onRecorded?: (recorded: RecordedFinding) => void,
   ) {}
 
   /**
@@ -106,7 +110,9 @@ export class FindingAggregator {
     const archived = await this.suppressed(scope, detector.detectorId, finding)
     if (archived) (finding.service as Wire).archived = true
     await this.storage.findings.upsert([{ scope, detectorId: detector.detectorId, finding }])
-    return { findingId: id, created: existing === undefined, archived }
+    const recorded = { findingId: id, created: existing === undefined, archived }
+    this.onRecorded?.(recorded)
+    return recorded
   }
 
   /** Whether an ARCHIVE filter of the detector (or of its administrator's detector) matches. */

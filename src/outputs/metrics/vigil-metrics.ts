@@ -1,0 +1,78 @@
+/**
+ * Vigil's operational metrics in the Prometheus text format (`GET /_vigil/metrics`), kept with
+ * prom-client in a registry of this server's own (several servers in one process keep separate
+ * numbers). Owns the metric names and labels:
+ *
+ * - `vigil_requests_total{service,operation,status}` and `vigil_request_duration_seconds{service,operation}`
+ *   (a histogram) for every API and admin request; `service`/`operation` are empty when the request
+ *   never reached an operation (bad signature, unknown route);
+ * - `vigil_findings_recorded_total{service,outcome}` — findings created or updated by the engines
+ *   (`outcome` `created` | `updated`);
+ * - `vigil_findings_imported_total{service}` — findings loaded by import;
+ * - the process metrics prom-client collects by default (`process_*`, `nodejs_*`).
+ */
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
+
+export interface RequestFacts {
+  readonly service?: string | undefined
+  readonly operation?: string | undefined
+  readonly status: number
+  /** Seconds from the first byte read to the response written. */
+  readonly seconds: number
+}
+
+export class VigilMetrics {
+  readonly registry = new Registry()
+  readonly #requests = new Counter({
+    name: 'vigil_requests_total',
+    help: 'Requests served, by service, operation and HTTP status.',
+    labelNames: ['service', 'operation', 'status'] as const,
+    registers: [this.registry],
+  })
+  readonly #duration = new Histogram({
+    name: 'vigil_request_duration_seconds',
+    help: 'Time to serve a request, seconds.',
+    labelNames: ['service', 'operation'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  })
+  readonly #recorded = new Counter({
+    name: 'vigil_findings_recorded_total',
+    help: 'Findings created or updated by the detection and scanning engines.',
+    labelNames: ['service', 'outcome'] as const,
+    registers: [this.registry],
+  })
+  readonly #imported = new Counter({
+    name: 'vigil_findings_imported_total',
+    help: 'Findings loaded by import.',
+    labelNames: ['service'] as const,
+    registers: [this.registry],
+  })
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry })
+  }
+
+  /** Counts one served request. */
+  request(facts: RequestFacts): void {
+    const service = facts.service ?? ''
+    const operation = facts.operation ?? ''
+    this.#requests.inc({ service, operation, status: String(facts.status) })
+    this.#duration.observe({ service, operation }, facts.seconds)
+  }
+
+  /** Counts a finding an engine created or updated. */
+  findingRecorded(service: 'guardduty' | 'inspector2', created: boolean): void {
+    this.#recorded.inc({ service, outcome: created ? 'created' : 'updated' })
+  }
+
+  /** Counts imported findings. */
+  findingsImported(service: 'guardduty' | 'inspector2', count: number): void {
+    this.#imported.inc({ service }, count)
+  }
+
+  /** The exposition text and its content type. */
+  async exposition(): Promise<{ contentType: string; text: string }> {
+    return { contentType: this.registry.contentType, text: await this.registry.metrics() }
+  }
+}
