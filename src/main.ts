@@ -16,6 +16,10 @@ import { systemClock, type Clock } from './core/clock.js'
 import { createLogger, type Logger } from './core/logger.js'
 import { startHttpServer } from './http/node-server.js'
 import { ADMIN_SIGNING_NAME, VigilApp, type AnyService } from './http/vigil-app.js'
+import { EventDispatcher } from './outputs/dispatcher/event-dispatcher.js'
+import { guardDutyFindingFeed } from './outputs/dispatcher/change-feed.js'
+import { createSinks } from './outputs/sinks/create-sinks.js'
+import { outputsRoutes } from './http/admin/outputs-routes.js'
 import { VigilMetrics } from './outputs/metrics/vigil-metrics.js'
 import { S3ObjectStore } from './outputs/object-store/s3-object-store.js'
 import { LocalDirectoryStore } from './outputs/object-store/local-directory-store.js'
@@ -46,6 +50,8 @@ export interface RunningVigil {
   readonly guardDutyFindings: FindingStore
   /** Create-or-update of findings by aggregation key, with suppression: what detectors call. */
   readonly findingAggregator: FindingAggregator
+  /** Event delivery to the configured sinks. */
+  readonly outputs: EventDispatcher
   /** Operational metrics (`GET /_vigil/metrics`). */
   readonly metrics: VigilMetrics
   /** Deletes findings past the retention period (swept hourly; `sweep()` runs it now). */
@@ -122,13 +128,26 @@ export async function startVigil(
     config.findingRetentionDays,
   )
   const metrics = new VigilMetrics()
+  const dispatcher = new EventDispatcher({
+    feeds: [guardDutyFindingFeed(storage.findings)],
+    sinks: createSinks(config.outputs),
+    state: storage.outputs,
+    retry: config.outputs.retry,
+    pollMs: config.outputs.pollMs,
+    now: () => clock.now(),
+    onDelivered: (sink, delivered, dead) => metrics.eventsDelivered(sink, delivered, dead),
+  })
   const app = new VigilApp({
     metrics: () => metrics.exposition(),
     verifier,
     services,
     version: VERSION,
     adminRoutes: [
-      guardDutyImportRoute(storage, (n) => metrics.findingsImported('guardduty', n)),
+      guardDutyImportRoute(storage, (n) => {
+        metrics.findingsImported('guardduty', n)
+        dispatcher.nudge()
+      }),
+      ...outputsRoutes(dispatcher, storage.outputs),
       inspectorImportRoute({ storage, directory, clock }),
     ],
   })
@@ -146,6 +165,7 @@ export async function startVigil(
     storage.close()
     throw error
   }
+  dispatcher.start()
   findingRetention.start(3_600_000, (error) =>
     logger.error({ err: error }, 'finding retention sweep failed'),
   )
@@ -157,14 +177,17 @@ export async function startVigil(
     threatLists,
     coverage: new CoverageRegistry(storage, clock),
     guardDutyFindings: storage.findings,
-    findingAggregator: new FindingAggregator(storage, clock, organizations.membership, (r) =>
-      metrics.findingRecorded('guardduty', r.created),
-    ),
+    findingAggregator: new FindingAggregator(storage, clock, organizations.membership, (r) => {
+      metrics.findingRecorded('guardduty', r.created)
+      dispatcher.nudge()
+    }),
+    outputs: dispatcher,
     metrics,
     findingRetention,
     close: async () => {
       findingRetention.stop()
       await http.close()
+      await dispatcher.stop()
       storage.close()
       if (objectStore instanceof S3ObjectStore) objectStore.close()
       logger.flush()

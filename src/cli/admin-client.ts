@@ -62,7 +62,11 @@ export async function adminRequest(
   const qs = new URLSearchParams(query).toString().replaceAll('+', '%20')
   let res: Response
   try {
-    res = await fetch(`${url.origin}${path}${qs ? `?${qs}` : ''}`, { method, headers, body })
+    res = await fetch(`${url.origin}${path}${qs ? `?${qs}` : ''}`, {
+      method,
+      headers,
+      ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
+    })
   } catch (cause) {
     throw new VigilError('VIGIL_UNREACHABLE', `cannot reach Vigil at ${url.origin}`, { cause })
   }

@@ -2,7 +2,7 @@
  * The `vigil` command line. `vigil serve` (what `npm start` runs) starts the endpoint with the
  * configuration of `VIGIL_*` variables and flags, prints one startup line with the endpoint and the
  * credentials to use, and shuts down cleanly on SIGTERM or SIGINT. `vigil findings import` loads a
- * findings export into a running server.
+ * GuardDuty findings export into a running server, `vigil inspector import` an Inspector one.
  */
 import { Command, InvalidArgumentError } from 'commander'
 import { DEFAULT_ACCOUNT_ID } from '../auth/credential-store.js'
@@ -10,6 +10,8 @@ import { loadConfig, type VigilConfig } from '../config/config.js'
 import { VigilError } from '../core/vigil-error.js'
 import { startVigil, VERSION } from '../main.js'
 import { importFindingsFile } from './findings-import.js'
+import { outputsReplay, outputsStatus } from './outputs-commands.js'
+import { importInspectorFile } from './inspector-import.js'
 
 function port(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 65535)
@@ -77,6 +79,48 @@ findings
   .action(async (file: string, flags: { detectorId: string; endpointUrl: string }) => {
     process.exitCode = await importFindingsFile(file, {
       detectorId: flags.detectorId,
+      endpointUrl: flags.endpointUrl,
+      env: process.env,
+      out: (line) => process.stdout.write(`${line}\n`),
+    })
+  })
+
+const inspector = program.command('inspector').description('Inspector findings')
+inspector
+  .command('import')
+  .description(
+    'import Inspector findings exported from AWS (ListFindings output, a JSON findings report, EventBridge events, JSON lines) into a running Vigil',
+  )
+  .argument('<file>', 'the export')
+  .option('--endpoint-url <url>', 'the Vigil server', 'http://127.0.0.1:4580')
+  .action(async (file: string, flags: { endpointUrl: string }) => {
+    process.exitCode = await importInspectorFile(file, {
+      endpointUrl: flags.endpointUrl,
+      env: process.env,
+      out: (line) => process.stdout.write(`${line}\n`),
+    })
+  })
+
+const outputs = program.command('outputs').description('event sinks of a running Vigil')
+outputs
+  .command('status')
+  .description("show each sink's cursor, backlog, dead letters and last error")
+  .option('--endpoint-url <url>', 'the Vigil server', 'http://127.0.0.1:4580')
+  .action(async (flags: { endpointUrl: string }) => {
+    process.exitCode = await outputsStatus({
+      endpointUrl: flags.endpointUrl,
+      env: process.env,
+      out: (line) => process.stdout.write(`${line}\n`),
+    })
+  })
+outputs
+  .command('replay')
+  .description("deliver a sink's dead letters again")
+  .argument('<sink>', 'the sink')
+  .option('--id <n>', 'only this dead letter')
+  .option('--endpoint-url <url>', 'the Vigil server', 'http://127.0.0.1:4580')
+  .action(async (sink: string, flags: { id?: string; endpointUrl: string }) => {
+    process.exitCode = await outputsReplay(sink, flags.id, {
       endpointUrl: flags.endpointUrl,
       env: process.env,
       out: (line) => process.stdout.write(`${line}\n`),

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { Organization } from '../auth/account-directory.js'
 import type { Credential } from '../auth/credential-store.js'
 import { VigilError } from '../core/vigil-error.js'
+import { NO_OUTPUTS, parseOutputsConfig, type OutputsConfig } from '../outputs/outputs-config.js'
 
 export interface VigilConfig {
   readonly host: string
@@ -43,6 +44,8 @@ export interface VigilConfig {
     readonly secretAccessKey: string
     readonly forcePathStyle: boolean
   }
+  /** Event sinks and their delivery policy (config file `outputs`). */
+  readonly outputs: OutputsConfig
   /** Declared organizations; undefined = one development organization of every account. */
   readonly organizations?: readonly Organization[]
 }
@@ -59,6 +62,7 @@ export const DEFAULTS: VigilConfig = {
   inspectorTransitionMs: 0,
   listTransitionMs: 0,
   findingRetentionDays: 90,
+  outputs: NO_OUTPUTS,
 }
 
 /** The SQLite database path for a configuration. */
@@ -111,6 +115,7 @@ function fileConfig(path: string): Partial<VigilConfig> {
       return cred as unknown as Credential
     })
   }
+  if (obj.outputs !== undefined) out.outputs = parseOutputsConfig(obj.outputs)
   if (obj.organizations !== undefined) {
     if (!Array.isArray(obj.organizations)) throw invalid('organizations', 'expected a list')
     out.organizations = obj.organizations.map((o: unknown, i) => {

@@ -229,6 +229,46 @@ export interface FindingStore {
   deleteUpdatedBefore(cutoffMs: number, limit: number): Promise<number>
   /** Deletes every finding of a detector; returns how many. */
   deleteOfDetector(scope: Scope, detectorId: string): Promise<number>
+  /**
+   * The change feed: findings written after change number `afterSeq`, in change order, at most
+   * `limit`. Each write of a finding gives it the next change number (in the write's transaction),
+   * so a finding written twice appears once, at its latest number, with its latest content.
+   */
+  changesAfter(afterSeq: number, limit: number): Promise<FindingChange[]>
+  /** The highest change number given so far (0 when none). */
+  lastChangeSeq(): Promise<number>
+}
+
+/** A finding as the change feed gives it. */
+export interface FindingChange extends StoredFinding {
+  /** Its change number. */
+  readonly seq: number
+}
+
+/** An event an output gave up on. */
+export interface DeadLetter {
+  readonly id: number
+  readonly output: string
+  readonly eventId: string
+  /** The event as it would have been delivered. */
+  readonly event: Readonly<Record<string, unknown>>
+  readonly error: string
+  readonly attempts: number
+  /** When it was given up, epoch milliseconds. */
+  readonly failedAtMs: number
+}
+
+/** Delivery state of the outputs: a cursor per (output, feed) and the dead letters. */
+export interface OutputStateStore {
+  /** The change number an output has delivered up to in a feed; undefined when it never ran. */
+  cursor(output: string, feed: string): Promise<number | undefined>
+  setCursor(output: string, feed: string, seq: number): Promise<void>
+  addDeadLetters(letters: readonly Omit<DeadLetter, 'id'>[]): Promise<void>
+  /** Dead letters, oldest first, of one output or of all. */
+  deadLetters(output: string | undefined, limit: number): Promise<DeadLetter[]>
+  removeDeadLetter(id: number): Promise<boolean>
+  /** Dead letters per output. */
+  deadLetterCounts(): Promise<Record<string, number>>
 }
 
 /**
@@ -253,13 +293,112 @@ export interface FindingGroup {
   readonly maxSeverity: number
 }
 
+/**
+ * An Inspector finding as stored: its owner scope (the finding's `awsAccountId` and the region of its
+ * ARN) and the finding in wire form, as ListFindings sends it (timestamps as epoch seconds).
+ */
+export interface StoredInspectorFinding {
+  readonly scope: Scope
+  readonly finding: Readonly<Record<string, unknown>>
+}
+
+/**
+ * What Inspector findings can be sorted by (one per `SortField`, plus `updatedAt`). Resource-level
+ * keys (`resourceType`, `ecrImage*`) and `componentType` use the first resource / network path step.
+ * `severity` sorts by rank: UNTRIAGED < INFORMATIONAL < LOW < MEDIUM < HIGH < CRITICAL.
+ */
+export type InspectorFindingSortKey =
+  | 'awsAccountId'
+  | 'type'
+  | 'severity'
+  | 'firstObservedAt'
+  | 'lastObservedAt'
+  | 'updatedAt'
+  | 'status'
+  | 'resourceType'
+  | 'ecrImagePushedAt'
+  | 'ecrImageRepositoryName'
+  | 'ecrImageRegistry'
+  | 'networkProtocol'
+  | 'componentType'
+  | 'vulnerabilityId'
+  | 'vulnerabilitySource'
+  | 'inspectorScore'
+  | 'vendorSeverity'
+  | 'epssScore'
+
+export interface InspectorFindingQuery {
+  /** Owner scopes searched (an administrator's own plus its members'), all in one region. */
+  readonly scopes: readonly Scope[]
+  /** Conditions on wire paths of the finding (`docs/inspector-findings.md`). */
+  readonly filter: FilterNode
+  /** Findings without a value for the sort key come first in ASC order, last in DESC. */
+  readonly sort: { readonly key: InspectorFindingSortKey; readonly order: 'ASC' | 'DESC' }
+  readonly after?: FindingPosition
+  readonly limit: number
+}
+
+/**
+ * How Inspector findings counts group: owner account, finding type, severity, status, the first
+ * resource's type or id, vulnerability id, or title.
+ */
+export type InspectorFindingGrouping =
+  | 'account'
+  | 'type'
+  | 'severity'
+  | 'status'
+  | 'resourceType'
+  | 'resourceId'
+  | 'vulnerabilityId'
+  | 'title'
+
+export interface InspectorFindingGroup {
+  /** The group's value; null for findings without one (e.g. no vulnerability id). */
+  readonly key: string | null
+  readonly total: number
+  /** Counts per severity (`CRITICAL`, `HIGH`, ...); severities without findings are absent. */
+  readonly bySeverity: Readonly<Record<string, number>>
+  /** Findings with `fixAvailable` YES. */
+  readonly fixAvailable: number
+  /** Findings with `exploitAvailable` YES. */
+  readonly exploitAvailable: number
+  /** Latest `lastObservedAt` in the group, epoch milliseconds. */
+  readonly lastObservedMs: number
+}
+
+/** Inspector findings with their query engine; findings are unique by ARN. */
+export interface InspectorFindingStore {
+  /** Inserts or replaces findings (by finding ARN) in one transaction. */
+  upsert(findings: readonly StoredInspectorFinding[]): Promise<void>
+  /** Findings of `scopes` with these ARNs (unknown ARNs are absent). */
+  getByArns(scopes: readonly Scope[], arns: readonly string[]): Promise<StoredInspectorFinding[]>
+  /** One page of findings matching the query, with the position after its last item. */
+  query(
+    query: InspectorFindingQuery,
+  ): Promise<{ findings: StoredInspectorFinding[]; next?: FindingPosition }>
+  /** How many findings of `scopes` match `filter`. */
+  count(scopes: readonly Scope[], filter: FilterNode): Promise<number>
+  /** Counts of the findings matching `filter`, grouped. */
+  aggregate(
+    scopes: readonly Scope[],
+    filter: FilterNode,
+    by: InspectorFindingGrouping,
+  ): Promise<InspectorFindingGroup[]>
+  /** Deletes findings of `scopes` by ARN; returns how many. */
+  deleteByArns(scopes: readonly Scope[], arns: readonly string[]): Promise<number>
+  /** Deletes every finding of `scope`; returns how many. */
+  deleteOfScope(scope: Scope): Promise<number>
+}
+
 /** Everything a running Vigil keeps. */
 export interface Storage {
   readonly detectors: DetectorStore
   readonly resources: ResourceStore
   readonly findings: FindingStore
+  readonly inspectorFindings: InspectorFindingStore
   readonly inspectorAccounts: InspectorAccountStore
   readonly idempotency: IdempotencyStore
+  readonly outputs: OutputStateStore
   /** Flushes and closes the database. */
   close(): void
 }

@@ -9,6 +9,7 @@
  * - `vigil_findings_recorded_total{service,outcome}` — findings created or updated by the engines
  *   (`outcome` `created` | `updated`);
  * - `vigil_findings_imported_total{service}` — findings loaded by import;
+ * - `vigil_events_delivered_total{sink}`, `vigil_events_dead_lettered_total{sink}`;
  * - the process metrics prom-client collects by default (`process_*`, `nodejs_*`).
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
@@ -49,6 +50,19 @@ export class VigilMetrics {
     registers: [this.registry],
   })
 
+  readonly #delivered = new Counter({
+    name: 'vigil_events_delivered_total',
+    help: 'Events delivered to a sink.',
+    labelNames: ['sink'] as const,
+    registers: [this.registry],
+  })
+  readonly #deadLettered = new Counter({
+    name: 'vigil_events_dead_lettered_total',
+    help: 'Events a sink gave up on after its retries.',
+    labelNames: ['sink'] as const,
+    registers: [this.registry],
+  })
+
   constructor() {
     collectDefaultMetrics({ register: this.registry })
   }
@@ -69,6 +83,12 @@ export class VigilMetrics {
   /** Counts imported findings. */
   findingsImported(service: 'guardduty' | 'inspector2', count: number): void {
     this.#imported.inc({ service }, count)
+  }
+
+  /** Counts a sink's deliveries and dead letters. */
+  eventsDelivered(sink: string, delivered: number, deadLettered: number): void {
+    this.#delivered.inc({ sink }, delivered)
+    this.#deadLettered.inc({ sink }, deadLettered)
   }
 
   /** The exposition text and its content type. */

@@ -12,12 +12,17 @@ import { schema } from './generated/schema.js'
 import type { Inspector2Operations } from './generated/types.js'
 import { accountInfoHandlers } from './handlers/account-info.js'
 import { accountEnablement, accountStatusHandlers } from './handlers/account-status.js'
+import { cisHandlers } from './handlers/cis.js'
+import { codeSecurityHandlers } from './handlers/code-security.js'
 import { configurationHandlers } from './handlers/configuration.js'
 import { deepInspectionHandlers } from './handlers/deep-inspection.js'
 import { delegatedAdminHandlers } from './handlers/delegated-admin.js'
 import { encryptionKeyHandlers } from './handlers/encryption-key.js'
+import { filterHandlers } from './handlers/filters.js'
+import { findingHandlers } from './handlers/findings.js'
 import { memberHandlers } from './handlers/members.js'
 import { InspectorOrganizations } from './handlers/organization-state.js'
+import { InspectorFindingAccess } from './domain/suppression.js'
 import { tagHandlers } from './handlers/tags.js'
 import { inspectorInternalError, inspectorRequestError } from './inspector2-errors.js'
 
@@ -47,6 +52,16 @@ export function createInspector2Service(deps: Inspector2ServiceDeps): Inspector2
       ...encryptionKeyHandlers(deps),
       ...accountInfoHandlers(shared),
       ...tagHandlers(deps),
+      ...findingHandlers({
+        ...deps,
+        access: new InspectorFindingAccess(deps.storage, organizations, deps.clock),
+      }),
+      ...filterHandlers({
+        ...deps,
+        access: new InspectorFindingAccess(deps.storage, organizations, deps.clock),
+      }),
+      ...cisHandlers(shared),
+      ...codeSecurityHandlers(shared),
     },
     requestError: inspectorRequestError,
     internalError: inspectorInternalError,

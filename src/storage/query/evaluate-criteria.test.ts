@@ -4,7 +4,7 @@ import { criteria } from './criteria-ast.js'
 import { conditionHolds, evaluateCriteria } from './evaluate-criteria.js'
 
 const c = (
-  op: 'in' | 'notIn' | 'gt' | 'gte' | 'lt' | 'lte',
+  op: 'in' | 'notIn' | 'gt' | 'gte' | 'lt' | 'lte' | 'prefix',
   values: (string | number)[],
   integerPart = false,
 ) =>
@@ -54,4 +54,53 @@ test('every condition must hold', () => {
     true,
     'no condition selects all',
   )
+})
+
+test('prefix: some string value starts with some prefix', () => {
+  assert.equal(conditionHolds(c('prefix', ['ab', 'x']), ['zz', 'abc']), true)
+  assert.equal(conditionHolds(c('prefix', ['ab']), ['a', 'b']), false)
+  assert.equal(conditionHolds(c('prefix', ['1']), [12]), false, 'numbers never match a prefix')
+  assert.equal(conditionHolds(c('prefix', ['a']), []), false)
+})
+
+test('or holds when some child holds; empty or and empty and', () => {
+  const read = (r: { p: string[] }) => r.p
+  const either = criteria.and([criteria.or([c('in', ['a']), c('prefix', ['z'])])])
+  assert.equal(evaluateCriteria(either, { p: ['zed'] }, read), true)
+  assert.equal(evaluateCriteria(either, { p: ['b'] }, read), false)
+  assert.equal(evaluateCriteria(criteria.and([criteria.or([])]), { p: ['a'] }, read), false)
+  assert.equal(evaluateCriteria(criteria.and([criteria.and([])]), { p: [] }, read), true)
+})
+
+test('element: all conditions must hold on one and the same list element', () => {
+  const name = (op: 'in' | 'notIn', v: string) =>
+    criteria.condition({ path: 'name', valueType: 'string', op, values: [v] })
+  const version = criteria.condition({
+    path: 'version',
+    valueType: 'string',
+    op: 'in',
+    values: ['2'],
+  })
+  const record = {
+    pkgs: [
+      { name: 'openssl', version: '1' },
+      { name: 'flask', version: '2' },
+    ],
+  }
+  const read = (r: Record<string, unknown>, node: { path: string }) =>
+    typeof r[node.path] === 'string' ? [r[node.path] as string] : []
+  const same = (...conditions: ReturnType<typeof name>[]) =>
+    criteria.and([criteria.element('pkgs', conditions)])
+  assert.equal(evaluateCriteria(same(name('in', 'flask'), version), record, read), true)
+  assert.equal(
+    evaluateCriteria(same(name('in', 'openssl'), version), record, read),
+    false,
+    'the version belongs to another package',
+  )
+  assert.equal(
+    evaluateCriteria(same(name('notIn', 'openssl')), record, read),
+    true,
+    'some package is not openssl',
+  )
+  assert.equal(evaluateCriteria(same(), { pkgs: [] }, read), false, 'no element, no match')
 })

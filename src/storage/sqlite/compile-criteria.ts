@@ -5,8 +5,9 @@
  * 2. conditions on indexed keys are answered by the `gd_finding_attr` index (one `(k, v, pk)` row per
  *    value, `k` a small integer standing for the key) with `IN` / `NOT IN` sub-selects, which gives the
  *    any-value / none-value semantics of `evaluate-criteria.ts` on multi-valued paths;
- * 3. every other condition is left in a residual filter that the store evaluates on the stored finding
- *    (through a SQL function), after the first two tiers have narrowed the rows.
+ * 3. every other node — conditions on other keys, `prefix` conditions, `or` and `element` nodes — is
+ *    left in a residual filter that the store evaluates on the stored finding (through a SQL function),
+ *    after the first two tiers have narrowed the rows.
  *
  * Example: `severity gte 7 AND securityGroups.groupId notIn [sg-1]` →
  * `f.severity >= ? AND f.pk NOT IN (SELECT pk FROM gd_finding_attr WHERE k = ? AND v IN (?))`
@@ -15,7 +16,7 @@
  * `true`/`false`), so comparisons only ever meet values of their own kind. Values are always bound,
  * never spliced.
  */
-import type { ConditionNode, FilterNode, ScalarValue } from '../query/criteria-ast.js'
+import type { ConditionNode, CriteriaNode, FilterNode, ScalarValue } from '../query/criteria-ast.js'
 import { criteria } from '../query/criteria-ast.js'
 
 /** Criterion keys stored as columns of `gd_finding`, with how their values are bound. */
@@ -58,6 +59,7 @@ function compileCondition(
   keyId: number,
   params: (string | number)[],
 ): string | undefined {
+  if (node.op === 'prefix') return undefined
   const promoted = PROMOTED[node.path]
   if (promoted) {
     const column = node.integerPart ? `CAST(${promoted.column} AS INTEGER)` : promoted.column
@@ -85,11 +87,13 @@ function compileCondition(
 export function compileCriteria(filter: FilterNode, index: AttributeIndex): CompiledSql {
   const params: (string | number)[] = []
   const parts: string[] = []
-  const residual: ConditionNode[] = []
+  const residual: CriteriaNode[] = []
   for (const c of filter.conditions) {
-    const keyId = index.keyId(c.path)
+    const keyId = c.kind === 'condition' ? index.keyId(c.path) : undefined
     const sql =
-      PROMOTED[c.path] || keyId !== undefined ? compileCondition(c, keyId ?? -1, params) : undefined
+      c.kind === 'condition' && c.op !== 'prefix' && (PROMOTED[c.path] || keyId !== undefined)
+        ? compileCondition(c, keyId ?? -1, params)
+        : undefined
     if (sql === undefined) residual.push(c)
     else parts.push(sql)
   }

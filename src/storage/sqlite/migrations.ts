@@ -132,4 +132,97 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    description: 'Inspector findings: promoted columns and an attribute index',
+    sql: `
+      -- Timestamps are epoch milliseconds; resource_* and ecr_* describe the first resource and
+      -- component_type the first network path step (for sorting and grouping).
+      CREATE TABLE i2_finding (
+        pk                        INTEGER PRIMARY KEY,
+        region                    TEXT    NOT NULL,
+        account_id                TEXT    NOT NULL,
+        arn                       TEXT    NOT NULL,
+        type                      TEXT,
+        severity                  TEXT,
+        severity_rank             INTEGER,
+        status                    TEXT,
+        title                     TEXT,
+        inspector_score           REAL,
+        epss_score                REAL,
+        first_observed_at         INTEGER,
+        last_observed_at          INTEGER,
+        updated_at                INTEGER,
+        fix_available             TEXT,
+        exploit_available         TEXT,
+        vulnerability_id          TEXT,
+        vulnerability_source      TEXT,
+        vendor_severity           TEXT,
+        network_protocol          TEXT,
+        component_type            TEXT,
+        resource_type             TEXT,
+        resource_id               TEXT,
+        ecr_image_pushed_at       INTEGER,
+        ecr_image_repository_name TEXT,
+        ecr_image_registry        TEXT,
+        body                      TEXT    NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX i2_finding_arn ON i2_finding (arn);
+      CREATE INDEX i2_finding_by_last_observed ON i2_finding (region, account_id, last_observed_at, pk);
+      CREATE INDEX i2_finding_by_severity ON i2_finding (region, account_id, severity_rank, pk);
+      CREATE INDEX i2_finding_by_status ON i2_finding (region, account_id, status, severity_rank);
+      CREATE INDEX i2_finding_by_score ON i2_finding (region, account_id, inspector_score, pk);
+      CREATE INDEX i2_finding_by_vulnerability ON i2_finding (region, vulnerability_id);
+
+      CREATE TABLE i2_attr_key (
+        k    INTEGER PRIMARY KEY,
+        name TEXT    NOT NULL UNIQUE
+      ) STRICT;
+      CREATE TABLE i2_finding_attr (
+        k  INTEGER NOT NULL,
+        v  ANY     NOT NULL,
+        pk INTEGER NOT NULL,
+        PRIMARY KEY (k, v, pk)
+      ) STRICT, WITHOUT ROWID;
+      -- The indexed key set the attribute index was built for; a different set rebuilds it.
+      CREATE TABLE i2_finding_index_state (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        signature TEXT    NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 6,
+    description: 'Change feed of findings, output cursors and dead letters',
+    sql: `
+      -- Every write of a finding takes the next change number: the outbox the outputs read, written
+      -- in the finding's own transaction.
+      ALTER TABLE gd_finding ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE gd_finding SET change_seq = pk;
+      CREATE INDEX gd_finding_by_change ON gd_finding (change_seq);
+      ALTER TABLE i2_finding ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE i2_finding SET change_seq = pk;
+      CREATE INDEX i2_finding_by_change ON i2_finding (change_seq);
+
+      -- How far each output (sink or publishing destination) has delivered each feed.
+      CREATE TABLE output_cursor (
+        output     TEXT    NOT NULL,
+        feed       TEXT    NOT NULL,
+        seq        INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (output, feed)
+      ) STRICT;
+      -- Events an output gave up on after its retries, kept for listing and replay.
+      CREATE TABLE output_dead_letter (
+        id        INTEGER PRIMARY KEY,
+        output    TEXT    NOT NULL,
+        event_id  TEXT    NOT NULL,
+        event     TEXT    NOT NULL,
+        error     TEXT    NOT NULL,
+        attempts  INTEGER NOT NULL,
+        failed_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX output_dead_letter_by_output ON output_dead_letter (output, id);
+    `,
+  },
 ]

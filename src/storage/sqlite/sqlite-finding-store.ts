@@ -18,6 +18,7 @@ import type { FilterNode } from '../query/criteria-ast.js'
 import { evaluateCriteria } from '../query/evaluate-criteria.js'
 import type {
   FindingAttributes,
+  FindingChange,
   FindingGroup,
   FindingGrouping,
   FindingPosition,
@@ -79,6 +80,8 @@ export class SqliteFindingStore implements FindingStore {
   readonly #statements = new Map<string, Database.Statement<unknown[], Row>>()
   readonly #write: (findings: readonly StoredFinding[]) => void
   readonly #deleteRows: (rows: readonly { pk: number; body: string }[]) => void
+  /** The last change number given (the database has one writer: this process). */
+  #changeSeq: number
   /** Residual filters of the queries running now, by the id bound into `vigil_gd_match`. */
   readonly #residuals = new Map<number, FilterNode>()
   #nextResidual = 1
@@ -87,9 +90,9 @@ export class SqliteFindingStore implements FindingStore {
     this.#db = db
     this.#attributes = attributes
     const columns =
-      'account_id, region, detector_id, id, type, severity, confidence, created_at, updated_at, archived, resource_type, resource_id, body'
+      'account_id, region, detector_id, id, type, severity, confidence, created_at, updated_at, archived, resource_type, resource_id, body, change_seq'
     this.#insert = db.prepare(
-      `INSERT INTO gd_finding (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO gd_finding (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (region, account_id, id) DO NOTHING RETURNING pk`,
     )
     this.#selectOld = db.prepare(
@@ -97,7 +100,8 @@ export class SqliteFindingStore implements FindingStore {
     )
     this.#update = db.prepare(
       `UPDATE gd_finding SET detector_id = ?, type = ?, severity = ?, confidence = ?, created_at = ?,
-         updated_at = ?, archived = ?, resource_type = ?, resource_id = ?, body = ? WHERE pk = ?`,
+         updated_at = ?, archived = ?, resource_type = ?, resource_id = ?, body = ?, change_seq = ?
+       WHERE pk = ?`,
     )
     this.#deleteAttr = db.prepare('DELETE FROM gd_finding_attr WHERE k = ? AND v = ? AND pk = ?')
     this.#deleteFinding = db.prepare('DELETE FROM gd_finding WHERE pk = ?')
@@ -108,6 +112,9 @@ export class SqliteFindingStore implements FindingStore {
       return evaluateCriteria(filter, finding, (f, node) => attributes.read(f, node)) ? 1 : 0
     })
     this.#loadKeys()
+    this.#changeSeq =
+      db.prepare<[], { seq: number | null }>('SELECT MAX(change_seq) AS seq FROM gd_finding').get()
+        ?.seq ?? 0
     this.#write = db.transaction((findings: readonly StoredFinding[]) => {
       for (const { scope, detectorId, finding } of findings) {
         const id = String(finding.id)
@@ -123,6 +130,7 @@ export class SqliteFindingStore implements FindingStore {
           resource.type ?? '',
           resource.id ?? '',
           JSON.stringify(finding),
+          ++this.#changeSeq,
         ] as const
         let row = this.#insert.get(scope.accountId, scope.region, detectorId, id, ...promoted)
         if (!row) {
@@ -323,6 +331,20 @@ export class SqliteFindingStore implements FindingStore {
       .all(cutoffMs, limit)
     this.#deleteRows(rows)
     return Promise.resolve(rows.length)
+  }
+
+  changesAfter(afterSeq: number, limit: number): Promise<FindingChange[]> {
+    const rows = this.#db
+      .prepare<[number, number], Row & { change_seq: number }>(
+        `SELECT pk, account_id, region, detector_id, body, NULL AS sort_value, change_seq
+         FROM gd_finding WHERE change_seq > ? ORDER BY change_seq LIMIT ?`,
+      )
+      .all(afterSeq, limit)
+    return Promise.resolve(rows.map((r) => ({ ...toStored(r), seq: r.change_seq })))
+  }
+
+  lastChangeSeq(): Promise<number> {
+    return Promise.resolve(this.#changeSeq)
   }
 
   deleteOfDetector(scope: Scope, detectorId: string): Promise<number> {

@@ -21,6 +21,8 @@ import type {
 } from '../ports.js'
 import { MIGRATIONS, type Migration } from './migrations.js'
 import { SqliteFindingStore } from './sqlite-finding-store.js'
+import { SqliteInspectorFindingStore } from './sqlite-inspector-finding-store.js'
+import { SqliteOutputStateStore } from './sqlite-output-state-store.js'
 import { SqliteResourceStore } from './sqlite-resource-store.js'
 
 export interface SqliteStorageOptions {
@@ -61,8 +63,10 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     detectors: new SqliteDetectorStore(db),
     resources: new SqliteResourceStore(db),
     findings: new SqliteFindingStore(db, options.findingAttributes),
+    inspectorFindings: new SqliteInspectorFindingStore(db),
     inspectorAccounts: new SqliteInspectorAccountStore(db),
     idempotency: new SqliteIdempotencyStore(db, now),
+    outputs: new SqliteOutputStateStore(db, now),
     close: () => db.close(),
   }
 }

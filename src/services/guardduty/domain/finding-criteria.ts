@@ -12,8 +12,8 @@
  */
 import {
   criteria as ast,
+  type AndNode,
   type ConditionNode,
-  type FilterNode,
   type ScalarValue,
   type ValueType,
 } from '../../../storage/query/criteria-ast.js'
@@ -71,7 +71,9 @@ function typed(key: string, type: ValueType, text: string): ScalarValue {
  * @throws BadRequestException naming the key: unknown key, condition without operator, empty list,
  *   value not of the key's type, comparison on a string or boolean key
  */
-export function parseFindingCriteria(input: gd.FindingCriteria | undefined): FilterNode {
+export function parseFindingCriteria(
+  input: gd.FindingCriteria | undefined,
+): AndNode<ConditionNode> {
   const conditions: ConditionNode[] = []
   for (const [key, condition] of Object.entries(input?.Criterion ?? {})) {
     const valueType = CRITERION_KEYS.get(key)

@@ -1,10 +1,10 @@
 /**
  * Tags on Inspector resources: TagResource, UntagResource and ListTagsForResource. Tags are kept per
  * resource ARN (`inspector2:tags`, id = the ARN) in the owner's scope, but only for a resource that
- * exists: each taggable kind (`owner/<account>/<kind>/<id>`) registers a resolver in `TAGGABLE`. No
- * Inspector resource kind is served yet, so today every well-formed ARN of the caller's account answers
- * `ResourceNotFoundException`; an ARN that is not an Inspector ARN is a `ValidationException`, and one
- * of another account an `AccessDeniedException`.
+ * exists: each taggable kind (`owner/<account>/<kind>/<id>`) registers a resolver in `TAGGABLE`
+ * (filters, CIS and code security configurations, ...). A well-formed ARN of the caller's account
+ * naming nothing answers `ResourceNotFoundException`; an ARN that is not an Inspector ARN is a
+ * `ValidationException`, and one of another account an `AccessDeniedException`.
  */
 import type { Clock } from '../../../core/clock.js'
 import type { Scope, Storage } from '../../../storage/ports.js'
@@ -12,6 +12,9 @@ import { scopeOf, type ServiceContext } from '../../service-context.js'
 import { AccessDeniedException, ResourceNotFoundException } from '../generated/errors.js'
 import type * as i2 from '../generated/types.js'
 import { invalidField } from '../inspector2-errors.js'
+import { cisConfigurationExists } from './cis-state.js'
+import { codeSecurityConfigurationExists } from './code-security-state.js'
+import { filterExists } from '../domain/filter-records.js'
 import { getDocument, putDocument } from './pages.js'
 
 export const TAGS_KIND = 'inspector2:tags'
@@ -21,8 +24,12 @@ export const MAX_TAGS = 50
 /** Whether the resource `id` of a kind exists in `scope`. */
 export type TaggableResolver = (storage: Storage, scope: Scope, id: string) => Promise<boolean>
 
-/** Resolvers of the taggable resource kinds by ARN kind segment (`filter`, ...); none served yet. */
-export const TAGGABLE: Readonly<Record<string, TaggableResolver>> = {}
+/** Resolvers of the taggable resource kinds by ARN kind segment. */
+export const TAGGABLE: Readonly<Record<string, TaggableResolver>> = {
+  'cis-configuration': cisConfigurationExists,
+  'codesecurity-configuration': codeSecurityConfigurationExists,
+  filter: filterExists,
+}
 
 const ARN =
   /^arn:aws(?:-cn|-us-gov)?:inspector2:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):owner\/(\d{12})\/([a-z-]+)\/([^/]+)$/
