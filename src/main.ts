@@ -17,7 +17,7 @@ import { createLogger, type Logger } from './core/logger.js'
 import { startHttpServer } from './http/node-server.js'
 import { ADMIN_SIGNING_NAME, VigilApp, type AnyService } from './http/vigil-app.js'
 import { EventDispatcher } from './outputs/dispatcher/event-dispatcher.js'
-import { guardDutyFindingFeed } from './outputs/dispatcher/change-feed.js'
+import { guardDutyFindingFeed, inspectorFindingFeed } from './outputs/dispatcher/change-feed.js'
 import { createSinks } from './outputs/sinks/create-sinks.js'
 import { outputsRoutes } from './http/admin/outputs-routes.js'
 import { VigilMetrics } from './outputs/metrics/vigil-metrics.js'
@@ -129,7 +129,10 @@ export async function startVigil(
   )
   const metrics = new VigilMetrics()
   const dispatcher = new EventDispatcher({
-    feeds: [guardDutyFindingFeed(storage.findings)],
+    feeds: [
+      guardDutyFindingFeed(storage.findings),
+      inspectorFindingFeed(storage.inspectorFindings),
+    ],
     sinks: createSinks(config.outputs),
     state: storage.outputs,
     retry: config.outputs.retry,

@@ -239,6 +239,11 @@ export interface FindingStore {
   lastChangeSeq(): Promise<number>
 }
 
+/** An Inspector finding as the change feed gives it. */
+export interface InspectorFindingChange extends StoredInspectorFinding {
+  readonly seq: number
+}
+
 /** A finding as the change feed gives it. */
 export interface FindingChange extends StoredFinding {
   /** Its change number. */
@@ -388,6 +393,10 @@ export interface InspectorFindingStore {
   deleteByArns(scopes: readonly Scope[], arns: readonly string[]): Promise<number>
   /** Deletes every finding of `scope`; returns how many. */
   deleteOfScope(scope: Scope): Promise<number>
+  /** The change feed (as `FindingStore.changesAfter`): findings written after `afterSeq`. */
+  changesAfter(afterSeq: number, limit: number): Promise<InspectorFindingChange[]>
+  /** The highest change number given so far (0 when none). */
+  lastChangeSeq(): Promise<number>
 }
 
 /** Everything a running Vigil keeps. */

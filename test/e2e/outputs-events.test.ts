@@ -170,3 +170,42 @@ test('a sink that keeps failing fills the dead letters; status lists them; repla
   })
   assert.equal(unknown.status, 404)
 })
+
+test('an imported Inspector finding reaches the sinks as an Inspector2 Finding event', async () => {
+  const account = '930000000002'
+  const arn = `arn:aws:inspector2:us-east-1:${account}:finding/${'ab'.repeat(16)}`
+  const before = (await all.waitForOk(0)).length
+  const res = await rawRequest(server.url, {
+    method: 'POST',
+    path: '/_vigil/inspector2/findings/import',
+    service: 'vigil',
+    accessKeyId: account,
+    body: JSON.stringify({
+      findingArn: arn,
+      awsAccountId: account,
+      type: 'PACKAGE_VULNERABILITY',
+      description: 'lodash prototype pollution',
+      remediation: { recommendation: { text: 'Upgrade lodash' } },
+      severity: 'HIGH',
+      status: 'ACTIVE',
+      firstObservedAt: 1_790_000_000,
+      lastObservedAt: 1_790_000_100,
+      updatedAt: 1_790_000_200,
+      resources: [
+        {
+          type: 'AWS_ECR_CONTAINER_IMAGE',
+          id: 'arn:aws:ecr:us-east-1:930000000002:repository/app/sha256:ab',
+        },
+      ],
+    }),
+  })
+  assert.equal(res.status, 200, res.text)
+  const posts = await all.waitForOk(before + 1)
+  const event = posts.at(-1)?.json as Record<string, unknown>
+  assert.equal(event['detail-type'], 'Inspector2 Finding')
+  assert.equal(event.source, 'aws.inspector2')
+  assert.equal(event.account, account)
+  assert.equal(event.time, new Date(1_790_000_200_000).toISOString().replace('.000Z', 'Z'))
+  assert.deepEqual(event.resources, ['arn:aws:ecr:us-east-1:930000000002:repository/app/sha256:ab'])
+  assert.equal((event.detail as { findingArn: string }).findingArn, arn)
+})

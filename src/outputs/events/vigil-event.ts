@@ -4,12 +4,16 @@
  * detail is the finding as GetFindings returns it on the wire (`"detail-type": "GuardDuty Finding"`,
  * `source` `aws.guardduty`, `time` the finding's `updatedAt`).
  *
+ * For Inspector the detail is the finding in ListFindings' wire form (`"detail-type": "Inspector2
+ * Finding"`, `source` `aws.inspector2`, `resources` the ids of the finding's resources, `time` its
+ * `updatedAt`).
+ *
  * The event id is stable for one version of a finding (a UUID-shaped digest of the finding ARN,
  * `updatedAt` and `service.count`), so a consumer can drop the duplicates that at-least-once delivery
  * may bring.
  */
 import { createHash } from 'node:crypto'
-import type { StoredFinding } from '../../storage/ports.js'
+import type { StoredFinding, StoredInspectorFinding } from '../../storage/ports.js'
 
 export interface VigilEvent {
   readonly version: '0'
@@ -44,6 +48,28 @@ export function guardDutyFindingEvent({ scope, finding }: StoredFinding): VigilE
     time: updatedAt ? new Date(Date.parse(updatedAt)).toISOString().replace('.000Z', 'Z') : '',
     region: scope.region,
     resources: [],
+    detail: finding,
+  }
+}
+
+/** The "Inspector2 Finding" event of a stored Inspector finding. */
+export function inspectorFindingEvent({ scope, finding }: StoredInspectorFinding): VigilEvent {
+  const updated = typeof finding.updatedAt === 'number' ? finding.updatedAt : 0
+  const resources = Array.isArray(finding.resources)
+    ? (finding.resources as { id?: unknown }[]).flatMap((r) =>
+        typeof r.id === 'string' ? [r.id] : [],
+      )
+    : []
+  const time = new Date(updated * 1000).toISOString().replace('.000Z', 'Z')
+  return {
+    version: '0',
+    id: stableEventId(String(finding.findingArn), String(updated), String(finding.status)),
+    'detail-type': 'Inspector2 Finding',
+    source: 'aws.inspector2',
+    account: scope.accountId,
+    time,
+    region: scope.region,
+    resources,
     detail: finding,
   }
 }

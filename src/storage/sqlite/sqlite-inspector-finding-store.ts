@@ -23,6 +23,7 @@ import type {
   InspectorFindingGrouping,
   InspectorFindingQuery,
   InspectorFindingSortKey,
+  InspectorFindingChange,
   InspectorFindingStore,
   Scope,
   StoredInspectorFinding,
@@ -201,6 +202,8 @@ export class SqliteInspectorFindingStore implements InspectorFindingStore {
   readonly #statements = new Map<string, Database.Statement<unknown[], unknown>>()
   readonly #write: (findings: readonly StoredInspectorFinding[]) => void
   readonly #deleteRows: (rows: readonly { pk: number; body: string }[]) => void
+  /** The last change number given (the database has one writer: this process). */
+  #changeSeq: number
   /** Residual filters of the queries running now, by the id bound into `vigil_i2_match`. */
   readonly #residuals = new Map<number, FilterNode>()
   #nextResidual = 1
@@ -208,13 +211,14 @@ export class SqliteInspectorFindingStore implements InspectorFindingStore {
   constructor(db: Database.Database) {
     this.#db = db
     this.#insert = db.prepare(
-      `INSERT INTO i2_finding (region, account_id, arn, ${COLUMNS.join(', ')})
-       VALUES (${COLUMNS.map(() => '?').join(', ')}, ?, ?, ?)
+      `INSERT INTO i2_finding (region, account_id, arn, ${COLUMNS.join(', ')}, change_seq)
+       VALUES (${COLUMNS.map(() => '?').join(', ')}, ?, ?, ?, ?)
        ON CONFLICT (arn) DO NOTHING RETURNING pk`,
     )
     this.#selectOld = db.prepare('SELECT pk, body FROM i2_finding WHERE arn = ?')
     this.#update = db.prepare(
-      `UPDATE i2_finding SET region = ?, account_id = ?, ${COLUMNS.map((c) => `${c} = ?`).join(', ')}
+      `UPDATE i2_finding SET region = ?, account_id = ?, ${COLUMNS.map((c) => `${c} = ?`).join(', ')},
+         change_seq = ?
        WHERE pk = ?`,
     )
     this.#insertAttr = db.prepare(
@@ -228,6 +232,9 @@ export class SqliteInspectorFindingStore implements InspectorFindingStore {
       return evaluateCriteria(filter, JSON.parse(body) as Finding, readJsonValues) ? 1 : 0
     })
     this.#loadKeys()
+    this.#changeSeq =
+      db.prepare<[], { seq: number | null }>('SELECT MAX(change_seq) AS seq FROM i2_finding').get()
+        ?.seq ?? 0
     this.#write = db.transaction((findings: readonly StoredInspectorFinding[]) => {
       for (const { scope, finding } of findings) {
         const arn = finding.findingArn
@@ -236,7 +243,7 @@ export class SqliteInspectorFindingStore implements InspectorFindingStore {
             'VIGIL_STORAGE_FAILURE',
             'an Inspector finding needs a findingArn and the awsAccountId of its scope',
           )
-        const values = columnValues(finding)
+        const values = [...columnValues(finding), ++this.#changeSeq]
         let row = this.#insert.get(scope.region, scope.accountId, arn, ...values)
         if (!row) {
           const old = this.#selectOld.get(arn)
@@ -464,6 +471,29 @@ export class SqliteInspectorFindingStore implements InspectorFindingStore {
       this.#deleteRows(rows)
       return rows.length
     })
+  }
+
+  changesAfter(afterSeq: number, limit: number): Promise<InspectorFindingChange[]> {
+    const rows = this.#db
+      .prepare<
+        [number, number],
+        { account_id: string; region: string; body: string; change_seq: number }
+      >(
+        `SELECT account_id, region, body, change_seq FROM i2_finding
+         WHERE change_seq > ? ORDER BY change_seq LIMIT ?`,
+      )
+      .all(afterSeq, limit)
+    return Promise.resolve(
+      rows.map((r) => ({
+        seq: r.change_seq,
+        scope: { accountId: r.account_id, region: r.region },
+        finding: JSON.parse(r.body) as Finding,
+      })),
+    )
+  }
+
+  lastChangeSeq(): Promise<number> {
+    return Promise.resolve(this.#changeSeq)
   }
 
   deleteOfScope(scope: Scope): Promise<number> {
