@@ -20,6 +20,9 @@ import { EventDispatcher } from './outputs/dispatcher/event-dispatcher.js'
 import { guardDutyFindingFeed, inspectorFindingFeed } from './outputs/dispatcher/change-feed.js'
 import { createSinks } from './outputs/sinks/create-sinks.js'
 import { outputsRoutes } from './http/admin/outputs-routes.js'
+import { FindingExporter } from './outputs/publishing/finding-exporter.js'
+import { DESTINATION_KIND } from './services/guardduty/handlers/publishing-destinations.js'
+import { ASSOCIATED } from './services/guardduty/domain/membership.js'
 import { VigilMetrics } from './outputs/metrics/vigil-metrics.js'
 import { S3ObjectStore } from './outputs/object-store/s3-object-store.js'
 import { LocalDirectoryStore } from './outputs/object-store/local-directory-store.js'
@@ -50,6 +53,8 @@ export interface RunningVigil {
   readonly guardDutyFindings: FindingStore
   /** Create-or-update of findings by aggregation key, with suppression: what detectors call. */
   readonly findingAggregator: FindingAggregator
+  /** Findings export to GuardDuty publishing destinations (`tick()` runs one pass now). */
+  readonly publishing: FindingExporter
   /** Event delivery to the configured sinks. */
   readonly outputs: EventDispatcher
   /** Operational metrics (`GET /_vigil/metrics`). */
@@ -128,6 +133,20 @@ export async function startVigil(
     config.findingRetentionDays,
   )
   const metrics = new VigilMetrics()
+  const exporter = new FindingExporter({
+    storage,
+    objectStore,
+    clock,
+    destinationKind: DESTINATION_KIND,
+    members: {
+      async memberAccounts(scope) {
+        const members = await organizations.membership.members(scope, undefined, 10_000)
+        return members.filter((m) => ASSOCIATED.includes(m.body.status)).map((m) => m.id)
+      },
+    },
+    tickMs: config.outputs.publishingTickMs,
+    onError: (error) => logger.warn({ err: error }, 'publishing destination export failed'),
+  })
   const dispatcher = new EventDispatcher({
     feeds: [
       guardDutyFindingFeed(storage.findings),
@@ -169,6 +188,7 @@ export async function startVigil(
     throw error
   }
   dispatcher.start()
+  exporter.start()
   findingRetention.start(3_600_000, (error) =>
     logger.error({ err: error }, 'finding retention sweep failed'),
   )
@@ -185,12 +205,14 @@ export async function startVigil(
       dispatcher.nudge()
     }),
     outputs: dispatcher,
+    publishing: exporter,
     metrics,
     findingRetention,
     close: async () => {
       findingRetention.stop()
       await http.close()
       await dispatcher.stop()
+      await exporter.stop()
       storage.close()
       if (objectStore instanceof S3ObjectStore) objectStore.close()
       logger.flush()

@@ -57,6 +57,8 @@ export interface OutputsConfig {
   readonly retry: RetryPolicy
   /** How often an idle sink looks for new findings, milliseconds (writes also wake it). */
   readonly pollMs: number
+  /** How often publishing destinations are checked for findings to export, milliseconds. */
+  readonly publishingTickMs: number
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 1000, maxMs: 60_000 }
@@ -67,6 +69,7 @@ export const NO_OUTPUTS: OutputsConfig = {
   eventBridge: [],
   retry: DEFAULT_RETRY,
   pollMs: 1000,
+  publishingTickMs: 5000,
 }
 
 function invalid(name: string, problem: string): VigilError {
@@ -166,5 +169,13 @@ export function parseOutputsConfig(raw: unknown): OutputsConfig {
   const pollMs = raw.pollMs ?? NO_OUTPUTS.pollMs
   if (typeof pollMs !== 'number' || !Number.isInteger(pollMs) || pollMs < 10 || pollMs > 3_600_000)
     throw invalid('outputs.pollMs', 'expected a whole number from 10 to 3600000')
-  return { webhooks, files, eventBridge, retry, pollMs }
+  const publishingTickMs = raw.publishingTickMs ?? NO_OUTPUTS.publishingTickMs
+  if (
+    typeof publishingTickMs !== 'number' ||
+    !Number.isInteger(publishingTickMs) ||
+    publishingTickMs < 10 ||
+    publishingTickMs > 3_600_000
+  )
+    throw invalid('outputs.publishingTickMs', 'expected a whole number from 10 to 3600000')
+  return { webhooks, files, eventBridge, retry, pollMs, publishingTickMs }
 }

@@ -142,6 +142,8 @@ export interface ResourceStore {
     limit: number,
   ): Promise<ResourceRecord<T>[]>
   count(scope: Scope, kind: string, parentId: string): Promise<number>
+  /** Records of a kind in every scope (for server-wide work such as exports), at most `limit`. */
+  listEverywhere<T>(kind: string, limit: number): Promise<ResourceRecord<T>[]>
   /**
    * Inserts a new record.
    * @throws VigilError `VIGIL_STORAGE_CONFLICT` when the key exists

@@ -54,7 +54,7 @@ export class SqliteResourceStore implements ResourceStore {
   readonly #deleteUnder: Database.Statement<[string, string, string]>
   readonly #apply: (changes: readonly ResourceChange[]) => void
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.#get = db.prepare(`SELECT ${COLUMNS} FROM resource WHERE ${KEY}`)
     const scoped = 'account_id = ? AND region = ? AND kind = ? AND parent_id = ?'
     this.#listFirst = db.prepare(
@@ -109,6 +109,15 @@ export class SqliteResourceStore implements ResourceStore {
           limit,
         )
       : this.#listFirst.all(scope.accountId, scope.region, kind, parentId, limit)
+    return Promise.resolve(rows.map((r) => toRecord<T>(r)))
+  }
+
+  listEverywhere<T>(kind: string, limit: number): Promise<ResourceRecord<T>[]> {
+    const rows = this.db
+      .prepare<[string, number], Row>(
+        `SELECT ${COLUMNS} FROM resource WHERE kind = ? ORDER BY account_id, region, parent_id, id LIMIT ?`,
+      )
+      .all(kind, limit)
     return Promise.resolve(rows.map((r) => toRecord<T>(r)))
   }
 

@@ -4,12 +4,16 @@
  * Its status is checked against the object store whenever it is read: a bucket that exists is
  * PUBLISHING; a missing one is UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY, with
  * `publishingFailureStartTimestamp` (epoch milliseconds) set when the failure began and 0 otherwise.
- * The export of findings itself belongs to the outputs.
+ * The export of findings is the outputs' `FindingExporter`; it marks a destination failing when its
+ * writes fail (`exportFailingSinceMs`) and clears that when they work again. A new destination's
+ * cursor on the findings change feed is set at creation, so every finding written from then on is
+ * exported.
  */
 import type { Clock } from '../../../core/clock.js'
 import { randomHex } from '../../../core/ids.js'
 import type { ObjectStore } from '../../../outputs/object-store/object-store.js'
 import { isBucketName } from '../../../outputs/object-store/object-store.js'
+import { PUBLISHING_FEED, publishingCursor } from '../../../outputs/publishing/finding-exporter.js'
 import type { ResourceRecord, Storage } from '../../../storage/ports.js'
 import { scopeOf, type ServiceContext } from '../../service-context.js'
 import type * as gd from '../generated/types.js'
@@ -27,8 +31,16 @@ export interface DestinationBody {
   readonly destinationType: gd.DestinationType
   readonly destinationArn: string
   readonly kmsKeyArn: string
-  /** When publishing started failing, epoch milliseconds; 0 while it works. */
+  /** When the bucket was found missing, epoch milliseconds; 0 while it exists. */
   readonly failingSinceMs: number
+  /** When the exporter's writes started failing, epoch milliseconds; 0 or absent while they work. */
+  readonly exportFailingSinceMs?: number
+}
+
+/** When publishing started failing (the earliest of the two failure times), or 0. */
+function failureStart(body: DestinationBody): number {
+  const times = [body.failingSinceMs, body.exportFailingSinceMs ?? 0].filter((t) => t > 0)
+  return times.length ? Math.min(...times) : 0
 }
 
 export interface DestinationHandlerDeps {
@@ -76,7 +88,7 @@ export function publishingDestinationHandlers({
   }
 
   const status = (body: DestinationBody): gd.PublishingStatus =>
-    body.failingSinceMs === 0 ? 'PUBLISHING' : 'UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY'
+    failureStart(body) === 0 ? 'PUBLISHING' : 'UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY'
 
   async function requireDestination(ctx: ServiceContext, detectorId: string, id: string) {
     const found = await storage.resources.get<DestinationBody>({
@@ -132,6 +144,11 @@ export function publishingDestinationHandlers({
               failingSinceMs: 0,
             },
           })
+          await storage.outputs.setCursor(
+            publishingCursor(id),
+            PUBLISHING_FEED,
+            await storage.findings.lastChangeSeq(),
+          )
           return { DestinationId: id }
         },
       )
@@ -147,7 +164,7 @@ export function publishingDestinationHandlers({
         DestinationId: id,
         DestinationType: body.destinationType,
         Status: status(body),
-        PublishingFailureStartTimestamp: body.failingSinceMs,
+        PublishingFailureStartTimestamp: failureStart(body),
         DestinationProperties: { DestinationArn: body.destinationArn, KmsKeyArn: body.kmsKeyArn },
       }
     },
