@@ -154,10 +154,12 @@ export async function findingsStore(count: number): Promise<void> {
       limit: 50,
     })
   const threeCriteria = await time(50, q(three))
-  const statistics = async (by: 'severity' | 'type') =>
-    time(10, () => storage.findings.aggregate(one, parseFindingCriteria({}), by))
-  const bySeverity = await statistics('severity')
-  const byType = await statistics('type')
+  const bySeverity = await time(10, () =>
+    storage.findings.aggregate(one, parseFindingCriteria({}), 'severity', { countsOnly: true }),
+  )
+  const byType = await time(10, () =>
+    storage.findings.aggregate(one, parseFindingCriteria({}), 'type'),
+  )
   const multiValued = await time(50, q(multi))
   let deepMs: number
   {
@@ -207,10 +209,10 @@ export async function findingsStore(count: number): Promise<void> {
     `| baseline: in-memory evaluator over ${kept.length.toLocaleString('en')} parsed findings, 3 criteria: p50 | ${baseline.p50.toFixed(2)} ms |`,
   )
   console.log(
-    `| statistics of one account (${(count / ACCOUNTS.length).toLocaleString('en')} findings) by severity: p50 / p99 | ${bySeverity.p50.toFixed(1)} / ${bySeverity.p99.toFixed(1)} ms |`,
+    `| statistics of one account (${(count / ACCOUNTS.length).toLocaleString('en')} findings) COUNT_BY_SEVERITY: p50 / p99 | ${bySeverity.p50.toFixed(1)} / ${bySeverity.p99.toFixed(1)} ms |`,
   )
   console.log(
-    `| statistics by finding type: p50 / p99 | ${byType.p50.toFixed(1)} / ${byType.p99.toFixed(1)} ms |`,
+    `| statistics groupBy FINDING_TYPE (counts and last update): p50 / p99 | ${byType.p50.toFixed(1)} / ${byType.p99.toFixed(1)} ms |`,
   )
   console.log(`| database size | ${(size / 1024 / 1024).toFixed(0)} MiB |`)
   console.log(`| process RSS after the run | ${(rss / 1024 / 1024).toFixed(0)} MiB |`)

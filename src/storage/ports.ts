@@ -218,11 +218,15 @@ export interface FindingStore {
   getByIds(scopes: readonly Scope[], ids: readonly string[]): Promise<StoredFinding[]>
   /** One page of findings matching the query, with the position after its last item. */
   query(query: FindingQuery): Promise<{ findings: StoredFinding[]; next?: FindingPosition }>
-  /** Counts of the findings matching `filter`, grouped. */
+  /**
+   * Counts of the findings matching `filter`, grouped. With `countsOnly` the groups carry only
+   * their key and total (`lastUpdatedMs` and `maxSeverity` are 0), which index-only plans answer.
+   */
   aggregate(
     scopes: readonly Scope[],
     filter: FilterNode,
     by: FindingGrouping,
+    options?: { readonly countsOnly?: boolean },
   ): Promise<FindingGroup[]>
   /**
    * Deletes findings whose `updatedAt` is before `cutoffMs` (epoch milliseconds), at most `limit`

@@ -299,13 +299,18 @@ export class SqliteFindingStore implements FindingStore {
     scopes: readonly Scope[],
     filter: FilterNode,
     by: FindingGrouping,
+    options: { readonly countsOnly?: boolean } = {},
   ): Promise<FindingGroup[]> {
     try {
       if (scopes.length === 0) return Promise.resolve([])
+      const columns = options.countsOnly
+        ? 'NULL AS acct, NULL AS rtype, COUNT(*) AS total, 0 AS last, 0 AS max_sev'
+        : by === 'resource'
+          ? 'MIN(f.account_id) AS acct, MIN(f.resource_type) AS rtype, COUNT(*) AS total, MAX(f.updated_at) AS last, MAX(f.severity) AS max_sev'
+          : 'NULL AS acct, NULL AS rtype, COUNT(*) AS total, MAX(f.updated_at) AS last, MAX(f.severity) AS max_sev'
       const rows = this.#filtered(scopes, filter, (where, params) =>
         this.#groups(
-          `SELECT ${GROUP_KEYS[by]} AS k, MIN(f.account_id) AS acct, MIN(f.resource_type) AS rtype,
-             COUNT(*) AS total, MAX(f.updated_at) AS last, MAX(f.severity) AS max_sev
+          `SELECT ${GROUP_KEYS[by]} AS k, ${columns}
            FROM gd_finding f WHERE ${where.join(' AND ')} GROUP BY ${GROUP_BY[by]}`,
         ).all(...params),
       )

@@ -152,7 +152,9 @@ export function findingHandlers({ storage, organizations }: FindingHandlerDeps) 
       const scopes = await readable(ctx)
       const stats: gd.FindingStatistics = {}
       if (input.FindingStatisticTypes?.includes('COUNT_BY_SEVERITY')) {
-        const groups = await storage.findings.aggregate(scopes, filter, 'severity')
+        const groups = await storage.findings.aggregate(scopes, filter, 'severity', {
+          countsOnly: true,
+        })
         stats.CountBySeverity = Object.fromEntries(
           groups.map((g) => [Number(g.key).toFixed(1), g.total]),
         )
