@@ -114,6 +114,7 @@ export async function startVigil(
     clock,
     transitionMs: config.inspectorTransitionMs,
     directory,
+    objectStore,
   })
   const services = new Map<string, AnyService>([
     [guardduty.schema.signingName, guardduty],

@@ -377,6 +377,123 @@ export interface InspectorFindingGroup {
   readonly lastObservedMs: number
 }
 
+/**
+ * What an Inspector finding aggregation (ListFindingAggregations) groups by. Every kind counts the
+ * ACTIVE findings only, per owner account and:
+ * - `account`: nothing more (one group per account);
+ * - `title`: the finding's title;
+ * - `package`: each distinct vulnerable package name of the finding;
+ * - `repository`: the repository name of each ECR image resource (members: the image resource ids);
+ * - `ami`: the image id of each EC2 instance resource (members: the instance ids);
+ * - `ec2Instance`, `ecrImage`, `lambdaFunction`, `codeRepository`: each resource of that type, by id;
+ * - `imageLayer`: (ECR image resource id, each distinct vulnerable package `sourceLayerHash`);
+ * - `lambdaLayer`: (Lambda function resource id, each distinct `sourceLambdaLayerArn`).
+ */
+export type InspectorAggregationKind =
+  | 'account'
+  | 'title'
+  | 'package'
+  | 'repository'
+  | 'ami'
+  | 'ec2Instance'
+  | 'ecrImage'
+  | 'imageLayer'
+  | 'lambdaFunction'
+  | 'lambdaLayer'
+  | 'codeRepository'
+
+/**
+ * The fields an aggregation filter's conditions name (as their `path`):
+ * - `key`: the group value (title, package name, repository name, AMI id or resource id);
+ * - `key2`: the layer hash (`imageLayer`) or layer ARN (`lambdaLayer`);
+ * - `vulnerabilityId`: `title` only, the `packageVulnerabilityDetails.vulnerabilityId` of the
+ *   title's most recently written finding;
+ * - attributes of the group's resource (resource kinds, `imageLayer`, `lambdaLayer`), as the
+ *   most recently observed finding written for that resource describes it: `ami`, `platform`,
+ *   `tags` (map: `key + MAP_ENTRY_SEPARATOR + value`), `repository`, `imageHash`, `architecture`,
+ *   `imageTags` (list), `lastInUseAt` (timestamp), `inUseCount` (number), `functionName`,
+ *   `runtime`, `lastModifiedAt` (timestamp), `projectName`, `providerType`.
+ * Conditions have the filter AST's semantics (multi-valued fields: some value / no value).
+ */
+export type InspectorAggregationField =
+  'key' | 'key2' | 'vulnerabilityId' | keyof InspectorAggregationResource
+
+/** Attributes of a resource as aggregations report them (timestamps: epoch milliseconds). */
+export interface InspectorAggregationResource {
+  readonly ami?: string
+  readonly platform?: string
+  readonly tags?: Readonly<Record<string, string>>
+  readonly repository?: string
+  readonly imageHash?: string
+  readonly architecture?: string
+  readonly imageTags?: readonly string[]
+  readonly lastInUseAt?: number
+  readonly inUseCount?: number
+  readonly functionName?: string
+  readonly runtime?: string
+  readonly lastModifiedAt?: number
+  readonly projectName?: string
+  readonly providerType?: string
+}
+
+/**
+ * What aggregation groups sort by: their count of all, CRITICAL or HIGH findings, of distinct
+ * members (`repository`, `ami`) or of NETWORK_REACHABILITY findings.
+ */
+export type InspectorAggregationSortKey = 'all' | 'critical' | 'high' | 'members' | 'network'
+
+/** Where a page of groups ends: the last group's sort value and identity. */
+export interface InspectorAggregationPosition {
+  readonly value: number
+  readonly accountId: string
+  readonly key: string
+  readonly key2: string
+}
+
+export interface InspectorAggregationQuery {
+  /** Owner scopes counted (an administrator's own plus its members'), all in one region. */
+  readonly scopes: readonly Scope[]
+  readonly kind: InspectorAggregationKind
+  /** `account`, `title`: count only findings of this type. */
+  readonly findingType?: string
+  /** `account`, `title`: count only findings whose first resource is of this type. */
+  readonly resourceType?: string
+  /** Conditions on `InspectorAggregationField`s. */
+  readonly filter: FilterNode
+  /**
+   * DESC: by the sort value, ties by (account, key, key2) ascending; ASC: the exact reverse
+   * (value ascending, ties by (account, key, key2) descending).
+   */
+  readonly sort: { readonly key: InspectorAggregationSortKey; readonly order: 'ASC' | 'DESC' }
+  readonly after?: InspectorAggregationPosition
+  readonly limit: number
+}
+
+/** One aggregation group: its identity and the counts of its ACTIVE findings. */
+export interface InspectorAggregationGroup {
+  readonly accountId: string
+  /** The group value (`''` for `account`). */
+  readonly key: string
+  /** The layer hash or ARN (`imageLayer`, `lambdaLayer`); `''` otherwise. */
+  readonly key2: string
+  readonly all: number
+  readonly critical: number
+  readonly high: number
+  readonly medium: number
+  /** Findings with `fixAvailable` YES. */
+  readonly fixAvailable: number
+  /** Findings with `exploitAvailable` YES. */
+  readonly exploitAvailable: number
+  /** NETWORK_REACHABILITY findings. */
+  readonly network: number
+  /** Distinct members (`repository`: images, `ami`: instances); 0 for other kinds. */
+  readonly members: number
+  /** `title`: the vulnerability id of its most recently written finding. */
+  readonly vulnerabilityId?: string
+  /** The group's resource (resource kinds, `imageLayer`, `lambdaLayer`). */
+  readonly resource?: InspectorAggregationResource
+}
+
 /** Inspector findings with their query engine; findings are unique by ARN. */
 export interface InspectorFindingStore {
   /** Inserts or replaces findings (by finding ARN) in one transaction. */
@@ -395,6 +512,13 @@ export interface InspectorFindingStore {
     filter: FilterNode,
     by: InspectorFindingGrouping,
   ): Promise<InspectorFindingGroup[]>
+  /**
+   * One page of finding aggregation groups (counts kept up to date by every write), with the
+   * position after its last group.
+   */
+  aggregations(
+    query: InspectorAggregationQuery,
+  ): Promise<{ groups: InspectorAggregationGroup[]; next?: InspectorAggregationPosition }>
   /** Deletes findings of `scopes` by ARN; returns how many. */
   deleteByArns(scopes: readonly Scope[], arns: readonly string[]): Promise<number>
   /** Deletes every finding of `scope`; returns how many. */

@@ -3,7 +3,8 @@
  * `finding-import.ts` accepts, as the request body) for the caller. A finding is stored in its own
  * account's scope when that account is the caller's or one of the caller's associated members (the
  * caller being their delegated administrator) and its ARN's region is the caller's; the caller's
- * suppression rules (and its administrator's) set its status. Answers `{"form", "imported",
+ * suppression rules (and its administrator's) set its status, and the resources the findings name are
+ * registered in Inspector's coverage (`domain/coverage.ts`). Answers `{"form", "imported",
  * "problems": [{"line", "reason"}]}`: a record that cannot be imported is reported with its line and
  * skipped, the others are stored. A body that holds no finding at all is a 400 that lists the problems.
  */
@@ -11,6 +12,7 @@ import type { AccountDirectory } from '../../auth/account-directory.js'
 import type { Clock } from '../../core/clock.js'
 import type { HttpRequest, HttpResponse } from '../../protocol/http-message.js'
 import { errorResponse, jsonResponse } from '../../protocol/protocol-error.js'
+import { registerFindingResources } from '../../services/inspector2/domain/coverage.js'
 import {
   parseInspectorExport,
   placeFindings,
@@ -55,8 +57,10 @@ export function inspectorImportRoute({
       })
       const placed = placeFindings(parsed, readable)
       const stored = await access.applyAll(placed.findings)
-      for (let i = 0; i < stored.length; i += BATCH)
+      for (let i = 0; i < stored.length; i += BATCH) {
         await storage.inspectorFindings.upsert(stored.slice(i, i + BATCH))
+        await registerFindingResources(storage, stored.slice(i, i + BATCH), clock.now())
+      }
       return jsonResponse(200, {
         form: parsed.form,
         imported: stored.length,

@@ -9,7 +9,9 @@
  * (`compile-inspector-criteria.ts`); what the SQL does not answer exactly is evaluated on the stored
  * JSON through `vigil_i2_match(body, filterId)`. Pages are keyset on (sort column, pk), with findings
  * lacking the sort value (NULL) first in ascending order and last in descending order. Values are read
- * from findings with `json-values.ts`, exactly as the in-memory evaluator reads them.
+ * from findings with `json-values.ts`, exactly as the in-memory evaluator reads them. The counters of
+ * ListFindingAggregations (`sqlite-inspector-aggregates.ts`) follow every write and delete in the
+ * same transaction.
  */
 import type Database from 'better-sqlite3'
 import { createHash } from 'node:crypto'
@@ -19,6 +21,9 @@ import { evaluateCriteria } from '../query/evaluate-criteria.js'
 import { readJsonValues, readPathValues } from '../query/json-values.js'
 import type {
   FindingPosition,
+  InspectorAggregationGroup,
+  InspectorAggregationPosition,
+  InspectorAggregationQuery,
   InspectorFindingGroup,
   InspectorFindingGrouping,
   InspectorFindingQuery,
@@ -29,6 +34,7 @@ import type {
   StoredInspectorFinding,
 } from '../ports.js'
 import { compileInspectorCriteria, I2_PROMOTED } from './compile-inspector-criteria.js'
+import { SqliteInspectorAggregates } from './sqlite-inspector-aggregates.js'
 
 type Finding = Readonly<Record<string, unknown>>
 
@@ -194,14 +200,19 @@ export class SqliteInspectorFindingStore implements InspectorFindingStore {
   readonly #db: Database.Database
   readonly #keyIds = new Map<string, number>()
   readonly #insert: Database.Statement<Bindable[], { pk: number }>
-  readonly #selectOld: Database.Statement<[string], { pk: number; body: string }>
+  readonly #selectOld: Database.Statement<
+    [string],
+    { pk: number; body: string; region: string; account_id: string }
+  >
   readonly #update: Database.Statement<Bindable[]>
   readonly #insertAttr: Database.Statement<[number, string, number]>
   readonly #deleteAttr: Database.Statement<[number, string, number]>
   readonly #deleteFinding: Database.Statement<[number]>
   readonly #statements = new Map<string, Database.Statement<unknown[], unknown>>()
   readonly #write: (findings: readonly StoredInspectorFinding[]) => void
-  readonly #deleteRows: (rows: readonly { pk: number; body: string }[]) => void
+  readonly #deleteRows: (rows: readonly DeletedRow[]) => void
+  /** Finding aggregation counters, kept in the write transactions. */
+  readonly #aggregates: SqliteInspectorAggregates
   /** The last change number given (the database has one writer: this process). */
   #changeSeq: number
   /** Residual filters of the queries running now, by the id bound into `vigil_i2_match`. */
@@ -215,7 +226,9 @@ export class SqliteInspectorFindingStore implements InspectorFindingStore {
        VALUES (${COLUMNS.map(() => '?').join(', ')}, ?, ?, ?, ?)
        ON CONFLICT (arn) DO NOTHING RETURNING pk`,
     )
-    this.#selectOld = db.prepare('SELECT pk, body FROM i2_finding WHERE arn = ?')
+    this.#selectOld = db.prepare(
+      'SELECT pk, body, region, account_id FROM i2_finding WHERE arn = ?',
+    )
     this.#update = db.prepare(
       `UPDATE i2_finding SET region = ?, account_id = ?, ${COLUMNS.map((c) => `${c} = ?`).join(', ')},
          change_seq = ?
@@ -232,10 +245,12 @@ export class SqliteInspectorFindingStore implements InspectorFindingStore {
       return evaluateCriteria(filter, JSON.parse(body) as Finding, readJsonValues) ? 1 : 0
     })
     this.#loadKeys()
+    this.#aggregates = new SqliteInspectorAggregates(db)
     this.#changeSeq =
       db.prepare<[], { seq: number | null }>('SELECT MAX(change_seq) AS seq FROM i2_finding').get()
         ?.seq ?? 0
     this.#write = db.transaction((findings: readonly StoredInspectorFinding[]) => {
+      const aggregates = this.#aggregates.batch()
       for (const { scope, finding } of findings) {
         const arn = finding.findingArn
         if (typeof arn !== 'string' || finding.awsAccountId !== scope.accountId)
@@ -250,16 +265,21 @@ export class SqliteInspectorFindingStore implements InspectorFindingStore {
           if (!old) throw new VigilError('VIGIL_STORAGE_FAILURE', `finding ${arn} was not written`)
           this.#removeAttributes(old.pk, old.body)
           this.#update.run(scope.region, scope.accountId, ...values, old.pk)
+          aggregates.change(storedOf(old), { scope, finding })
           row = old
-        }
+        } else aggregates.change(undefined, { scope, finding })
         this.#addAttributes(row.pk, finding)
       }
+      aggregates.flush()
     })
-    this.#deleteRows = db.transaction((rows: readonly { pk: number; body: string }[]) => {
+    this.#deleteRows = db.transaction((rows: readonly DeletedRow[]) => {
+      const aggregates = this.#aggregates.batch()
       for (const row of rows) {
         this.#removeAttributes(row.pk, row.body)
         this.#deleteFinding.run(row.pk)
+        aggregates.change(storedOf(row), undefined)
       }
+      aggregates.flush()
     })
   }
 
@@ -465,6 +485,12 @@ export class SqliteInspectorFindingStore implements InspectorFindingStore {
     })
   }
 
+  aggregations(
+    query: InspectorAggregationQuery,
+  ): Promise<{ groups: InspectorAggregationGroup[]; next?: InspectorAggregationPosition }> {
+    return attempt(() => this.#aggregates.query(query))
+  }
+
   deleteByArns(scopes: readonly Scope[], arns: readonly string[]): Promise<number> {
     return attempt(() => {
       const rows = this.#select(scopes, arns)
@@ -498,10 +524,11 @@ export class SqliteInspectorFindingStore implements InspectorFindingStore {
 
   deleteOfScope(scope: Scope): Promise<number> {
     return attempt(() => {
-      const rows = this.#prepared<{ pk: number; body: string }>(
-        'SELECT pk, body FROM i2_finding WHERE region = ? AND account_id = ?',
+      const rows = this.#prepared<DeletedRow>(
+        'SELECT pk, body, region, account_id FROM i2_finding WHERE region = ? AND account_id = ?',
       ).all(scope.region, scope.accountId)
       this.#deleteRows(rows)
+      this.#aggregates.deleteResourcesOf(scope)
       return rows.length
     })
   }
@@ -534,6 +561,21 @@ function attempt<T>(fn: () => T): Promise<T> {
     return Promise.resolve(fn())
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+  }
+}
+
+/** A stored row about to be deleted (or replaced). */
+interface DeletedRow {
+  pk: number
+  body: string
+  region: string
+  account_id: string
+}
+
+function storedOf(row: DeletedRow): StoredInspectorFinding {
+  return {
+    scope: { accountId: row.account_id, region: row.region },
+    finding: JSON.parse(row.body) as Finding,
   }
 }
 
