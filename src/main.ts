@@ -4,11 +4,13 @@
  * `vigil serve` and by the end-to-end tests, which start a real server on a free loopback port.
  */
 import { guardDutyImportRoute } from './http/admin/guardduty-import-route.js'
+import { INGEST_PATH, ingestRoutes } from './http/admin/ingest-routes.js'
 import { inspectorImportRoute } from './http/admin/inspector-import-route.js'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAccountDirectory } from './auth/account-directory.js'
+import { createIngestion, type IngestionService } from './engines/detection/ingest/index.js'
 import { createCredentialStore } from './auth/credential-store.js'
 import { SigV4Verifier } from './auth/sigv4.js'
 import { databasePath, type VigilConfig } from './config/config.js'
@@ -53,6 +55,11 @@ export interface RunningVigil {
   readonly guardDutyFindings: FindingStore
   /** Create-or-update of findings by aggregation key, with suppression: what detectors call. */
   readonly findingAggregator: FindingAggregator
+  /**
+   * Log ingestion into the detection engine (every detector family, the operator's enrichment,
+   * the processed-object ledger, usage and coverage); served at `/_vigil/ingest`.
+   */
+  readonly ingestion: IngestionService
   /** Findings export to GuardDuty publishing destinations (`tick()` runs one pass now). */
   readonly publishing: FindingExporter
   /** Event delivery to the configured sinks. */
@@ -134,6 +141,7 @@ export async function startVigil(
     config.findingRetentionDays,
   )
   const metrics = new VigilMetrics()
+  const coverage = new CoverageRegistry(storage, clock)
   const exporter = new FindingExporter({
     storage,
     objectStore,
@@ -160,6 +168,34 @@ export async function startVigil(
     now: () => clock.now(),
     onDelivered: (sink, delivered, dead) => metrics.eventsDelivered(sink, delivered, dead),
   })
+  const findingAggregator = new FindingAggregator(storage, clock, organizations.membership, (r) => {
+    metrics.findingRecorded('guardduty', r.created)
+    dispatcher.nudge()
+  })
+  let ingestion
+  try {
+    ingestion = await createIngestion(config, {
+      storage,
+      record: (activity) => findingAggregator.record(activity),
+      threatLists,
+      coverage,
+      objectStore,
+      now: () => clock.now(),
+      onIngested: (result) =>
+        metrics.objectIngested(result.source ?? 'unknown', 'ingested', {
+          events: result.events,
+          bytes: result.bytes,
+          malformed: result.malformedCount,
+          seconds: result.durationMs / 1000,
+        }),
+      onGeoIpError: (error) =>
+        logger.warn({ err: error }, 'GeoIP database not loaded; findings carry no locations'),
+    })
+  } catch (error) {
+    storage.close()
+    throw error
+  }
+  logger.info({ enrichment: ingestion.facts }, 'detection engine ready')
   const app = new VigilApp({
     metrics: () => metrics.exposition(),
     verifier,
@@ -172,6 +208,7 @@ export async function startVigil(
       }),
       ...outputsRoutes(dispatcher, storage.outputs),
       inspectorImportRoute({ storage, directory, clock }),
+      ...ingestRoutes(ingestion.service, metrics),
     ],
   })
   let http
@@ -180,6 +217,10 @@ export async function startVigil(
       host: config.host,
       port: config.port,
       maxBodyBytes: config.maxBodyBytes,
+      bodyLimit: (path) =>
+        path.startsWith(`${INGEST_PATH}/`) && path !== `${INGEST_PATH}/ledger`
+          ? config.maxIngestBodyBytes
+          : undefined,
       onRequest: (facts) => metrics.request(facts),
       app,
       logger,
@@ -199,12 +240,10 @@ export async function startVigil(
     services,
     objectStore,
     threatLists,
-    coverage: new CoverageRegistry(storage, clock),
+    coverage,
     guardDutyFindings: storage.findings,
-    findingAggregator: new FindingAggregator(storage, clock, organizations.membership, (r) => {
-      metrics.findingRecorded('guardduty', r.created)
-      dispatcher.nudge()
-    }),
+    findingAggregator,
+    ingestion: ingestion.service,
     outputs: dispatcher,
     publishing: exporter,
     metrics,

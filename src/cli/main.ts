@@ -2,7 +2,8 @@
  * The `vigil` command line. `vigil serve` (what `npm start` runs) starts the endpoint with the
  * configuration of `VIGIL_*` variables and flags, prints one startup line with the endpoint and the
  * credentials to use, and shuts down cleanly on SIGTERM or SIGINT. `vigil findings import` loads a
- * GuardDuty findings export into a running server, `vigil inspector import` an Inspector one.
+ * GuardDuty findings export into a running server, `vigil inspector import` an Inspector one,
+ * `vigil ingest` sends logs to a running server's detection engine.
  */
 import { Command, InvalidArgumentError } from 'commander'
 import { DEFAULT_ACCOUNT_ID } from '../auth/credential-store.js'
@@ -12,10 +13,25 @@ import { startVigil, VERSION } from '../main.js'
 import { importFindingsFile } from './findings-import.js'
 import { outputsReplay, outputsStatus } from './outputs-commands.js'
 import { importInspectorFile } from './inspector-import.js'
+import { ingestPaths } from './ingest.js'
+import { isLogSource, LOG_SOURCES, type LogSource } from '../engines/detection/sources/index.js'
 
 function port(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 65535)
     throw new InvalidArgumentError('expected a port number')
+  return Number(text)
+}
+
+function logSource(text: string): LogSource | undefined {
+  if (text === 'auto') return undefined
+  if (!isLogSource(text))
+    throw new InvalidArgumentError(`expected one of ${[...LOG_SOURCES, 'auto'].join(', ')}`)
+  return text
+}
+
+function seconds(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 3600)
+    throw new InvalidArgumentError('expected 1 to 3600 seconds')
   return Number(text)
 }
 
@@ -100,6 +116,68 @@ inspector
       out: (line) => process.stdout.write(`${line}\n`),
     })
   })
+
+program
+  .command('ingest')
+  .description(
+    "send logs (CloudTrail, VPC Flow Logs, Route 53 Resolver query logs, Kubernetes audit logs; raw or gzip) to a running Vigil's detection engine",
+  )
+  .argument(
+    '<path...>',
+    "files, directories (recursively) or s3://bucket/prefix of the server's object store",
+  )
+  .option(
+    '--source <source>',
+    `what the logs are: ${[...LOG_SOURCES, 'auto'].join(', ')}`,
+    logSource,
+  )
+  .option('--flow-log-format <format>', "the flow log's LogFormat, for flow logs without a header")
+  .option(
+    '--cluster <name>',
+    'the Kubernetes cluster of audit logs (declared in kubernetesClusters)',
+  )
+  .option('--follow', 'keep watching the paths for new objects until Ctrl-C')
+  .option('--interval <seconds>', 'seconds between polls with --follow (default 10)', seconds)
+  .option('--endpoint-url <url>', 'the Vigil server', 'http://127.0.0.1:4580')
+  .action(
+    async (
+      paths: string[],
+      flags: {
+        source?: LogSource
+        flowLogFormat?: string
+        cluster?: string
+        follow?: boolean
+        interval?: number
+        endpointUrl: string
+      },
+    ) => {
+      const controller = new AbortController()
+      const stop = () => {
+        if (controller.signal.aborted) process.exit(130)
+        process.stderr.write(
+          '\nvigil: stopping after the current object (Ctrl-C again to quit now)\n',
+        )
+        controller.abort()
+      }
+      process.on('SIGINT', stop)
+      try {
+        process.exitCode = await ingestPaths(paths, {
+          ...(flags.source !== undefined ? { source: flags.source } : {}),
+          ...(flags.flowLogFormat !== undefined ? { flowLogFormat: flags.flowLogFormat } : {}),
+          ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
+          ...(flags.follow === true ? { follow: true } : {}),
+          ...(flags.interval !== undefined ? { intervalSeconds: flags.interval } : {}),
+          endpointUrl: flags.endpointUrl,
+          env: process.env,
+          out: (line) => process.stdout.write(`${line}\n`),
+          progressStream: process.stderr,
+          signal: controller.signal,
+        })
+      } finally {
+        process.off('SIGINT', stop)
+      }
+    },
+  )
 
 const outputs = program.command('outputs').description('event sinks of a running Vigil')
 outputs

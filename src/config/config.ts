@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Organization } from '../auth/account-directory.js'
 import type { Credential } from '../auth/credential-store.js'
+import type { KubernetesClusterDetails } from '../engines/detection/enrichment/kubernetes-clusters.js'
 import { VigilError } from '../core/vigil-error.js'
 import { NO_OUTPUTS, parseOutputsConfig, type OutputsConfig } from '../outputs/outputs-config.js'
 
@@ -48,6 +49,27 @@ export interface VigilConfig {
   readonly outputs: OutputsConfig
   /** Declared organizations; undefined = one development organization of every account. */
   readonly organizations?: readonly Organization[]
+  /** Largest body of a `POST /_vigil/ingest/<source>` (one log object), bytes. */
+  readonly maxIngestBodyBytes: number
+  /** AWS's `ip-ranges.json` (operator copy) for the detectors; none when absent. */
+  readonly ipRangesFile?: string
+  /** Tor exit list (bulk list or exit-addresses document); no Tor findings when absent. */
+  readonly torExitNodesFile?: string
+  /** EC2 inventory: `aws ec2 describe-instances` output or `{instances, accountAddresses}`. */
+  readonly inventoryFile?: string
+  /**
+   * Kubernetes clusters by name, with the account and Region they belong to (and optionally the
+   * details findings show); `default` marks the cluster of audit logs that name none.
+   */
+  readonly kubernetesClusters?: readonly (KubernetesClusterDetails & {
+    readonly default?: boolean
+  })[]
+  /** The GeoIP/ASN database: the bundled DB-IP Lite + ASN data (`dbip`) or none (`off`). */
+  readonly geoIp: 'dbip' | 'off'
+  /** MMDB files replacing the bundled location database (either layout, IPv4 and/or IPv6). */
+  readonly geoIpCityFiles?: readonly string[]
+  /** ASN CSV (ip-location-db layout) or ASN MMDB files replacing the bundled ASN data. */
+  readonly geoIpAsnFiles?: readonly string[]
 }
 
 export const DEFAULTS: VigilConfig = {
@@ -63,6 +85,8 @@ export const DEFAULTS: VigilConfig = {
   listTransitionMs: 0,
   findingRetentionDays: 90,
   outputs: NO_OUTPUTS,
+  maxIngestBodyBytes: 256 * 1024 * 1024,
+  geoIp: 'dbip',
 }
 
 /** The SQLite database path for a configuration. */
@@ -85,6 +109,18 @@ function bool(name: string, text: string): boolean {
   if (/^(1|true|yes|on)$/i.test(text)) return true
   if (/^(0|false|no|off)$/i.test(text)) return false
   throw invalid(name, `expected true or false, got '${text}'`)
+}
+
+function geoIpMode(name: string, value: unknown): 'dbip' | 'off' {
+  if (value === 'dbip' || value === 'off') return value
+  throw invalid(name, `expected 'dbip' or 'off', got '${String(value)}'`)
+}
+
+/** A comma-separated list of paths. */
+function paths(name: string, text: string): string[] {
+  const list = text.split(',').map((p) => p.trim())
+  if (list.some((p) => p === '')) throw invalid(name, 'expected comma-separated file paths')
+  return list
 }
 
 function fileConfig(path: string): Partial<VigilConfig> {
@@ -137,6 +173,76 @@ function fileConfig(path: string): Partial<VigilConfig> {
         id: org.id,
         managementAccountId: org.managementAccountId,
         accounts: accounts as string[],
+      }
+    })
+  }
+  for (const key of ['ipRangesFile', 'torExitNodesFile', 'inventoryFile'] as const) {
+    if (obj[key] === undefined) continue
+    if (typeof obj[key] !== 'string' || obj[key] === '') throw invalid(key, 'expected a file path')
+    out[key] = obj[key]
+  }
+  if (obj.geoIp !== undefined) out.geoIp = geoIpMode('geoIp', obj.geoIp)
+  for (const key of ['geoIpCityFiles', 'geoIpAsnFiles'] as const) {
+    if (obj[key] === undefined) continue
+    const value = typeof obj[key] === 'string' ? [obj[key]] : obj[key]
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== ''))
+      throw invalid(key, 'expected a file path or a list of file paths')
+    out[key] = value as string[]
+  }
+  if (obj.maxIngestBodyBytes !== undefined) {
+    if (typeof obj.maxIngestBodyBytes !== 'number')
+      throw invalid('maxIngestBodyBytes', 'expected a number of bytes')
+    out.maxIngestBodyBytes = integer(
+      'maxIngestBodyBytes',
+      String(obj.maxIngestBodyBytes),
+      1024,
+      2 ** 31 - 1,
+    )
+  }
+  if (obj.kubernetesClusters !== undefined) {
+    if (!Array.isArray(obj.kubernetesClusters))
+      throw invalid('kubernetesClusters', 'expected a list')
+    const names = new Set<string>()
+    out.kubernetesClusters = obj.kubernetesClusters.map((c: unknown, i) => {
+      const cluster = (typeof c === 'object' && c !== null ? c : {}) as Record<string, unknown>
+      const where = `kubernetesClusters[${i}]`
+      if (
+        typeof cluster.name !== 'string' ||
+        !/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(cluster.name)
+      )
+        throw invalid(`${where}.name`, 'expected a cluster name (letters, digits, - and _)')
+      if (names.has(cluster.name))
+        throw invalid(`${where}.name`, `'${cluster.name}' is declared twice`)
+      names.add(cluster.name)
+      if (typeof cluster.accountId !== 'string' || !/^\d{12}$/.test(cluster.accountId))
+        throw invalid(`${where}.accountId`, 'expected 12 digits')
+      if (
+        typeof cluster.region !== 'string' ||
+        !/^[a-z]{2}(?:-[a-z]+){1,3}-\d{1,2}$/.test(cluster.region)
+      )
+        throw invalid(`${where}.region`, "expected a Region name such as 'us-east-1'")
+      for (const key of ['arn', 'vpcId', 'status'] as const)
+        if (cluster[key] !== undefined && typeof cluster[key] !== 'string')
+          throw invalid(`${where}.${key}`, 'expected a string')
+      if (cluster.default !== undefined && typeof cluster.default !== 'boolean')
+        throw invalid(`${where}.default`, 'expected a boolean')
+      const tags = cluster.tags
+      if (
+        tags !== undefined &&
+        (typeof tags !== 'object' ||
+          tags === null ||
+          !Object.values(tags).every((v) => typeof v === 'string'))
+      )
+        throw invalid(`${where}.tags`, 'expected an object of strings')
+      return {
+        name: cluster.name,
+        accountId: cluster.accountId,
+        region: cluster.region,
+        ...(typeof cluster.arn === 'string' ? { arn: cluster.arn } : {}),
+        ...(typeof cluster.vpcId === 'string' ? { vpcId: cluster.vpcId } : {}),
+        ...(typeof cluster.status === 'string' ? { status: cluster.status } : {}),
+        ...(tags !== undefined ? { tags: tags as Record<string, string> } : {}),
+        ...(cluster.default === true ? { default: true } : {}),
       }
     })
   }
@@ -217,6 +323,21 @@ export function loadConfig(
     }
   }
   if (env.VIGIL_OBJECT_STORE_DIR) fromEnv.objectStoreDir = env.VIGIL_OBJECT_STORE_DIR
+  if (env.VIGIL_MAX_INGEST_BODY_BYTES)
+    fromEnv.maxIngestBodyBytes = integer(
+      'VIGIL_MAX_INGEST_BODY_BYTES',
+      env.VIGIL_MAX_INGEST_BODY_BYTES,
+      1024,
+      2 ** 31 - 1,
+    )
+  if (env.VIGIL_IP_RANGES_FILE) fromEnv.ipRangesFile = env.VIGIL_IP_RANGES_FILE
+  if (env.VIGIL_TOR_EXIT_NODES_FILE) fromEnv.torExitNodesFile = env.VIGIL_TOR_EXIT_NODES_FILE
+  if (env.VIGIL_INVENTORY_FILE) fromEnv.inventoryFile = env.VIGIL_INVENTORY_FILE
+  if (env.VIGIL_GEOIP) fromEnv.geoIp = geoIpMode('VIGIL_GEOIP', env.VIGIL_GEOIP)
+  if (env.VIGIL_GEOIP_CITY_FILES)
+    fromEnv.geoIpCityFiles = paths('VIGIL_GEOIP_CITY_FILES', env.VIGIL_GEOIP_CITY_FILES)
+  if (env.VIGIL_GEOIP_ASN_FILES)
+    fromEnv.geoIpAsnFiles = paths('VIGIL_GEOIP_ASN_FILES', env.VIGIL_GEOIP_ASN_FILES)
   const fromFile = env.VIGIL_CONFIG ? fileConfig(env.VIGIL_CONFIG) : {}
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
   return { ...DEFAULTS, ...fromFile, ...fromEnv, ...defined }

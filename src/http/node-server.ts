@@ -19,6 +19,8 @@ export interface HttpServerOptions {
   readonly port: number
   /** Largest accepted request body, bytes. */
   readonly maxBodyBytes: number
+  /** A different body limit for some paths (bytes), e.g. log uploads; `maxBodyBytes` otherwise. */
+  readonly bodyLimit?: (path: string) => number | undefined
   readonly app: VigilApp
   readonly logger: Logger
   /** Called once per served request (for metrics). */
@@ -88,9 +90,10 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
     const requestId = newRequestId()
     const url = req.url ?? '/'
     const q = url.indexOf('?')
+    const limit = options.bodyLimit?.(q < 0 ? url : url.slice(0, q)) ?? maxBodyBytes
     let result: AppResult
     try {
-      const body = await readBody(req, maxBodyBytes)
+      const body = await readBody(req, limit)
       const request: HttpRequest = {
         method: req.method ?? 'GET',
         rawPath: q < 0 ? url : url.slice(0, q),
@@ -103,7 +106,7 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
       if (error instanceof BodyTooLarge) {
         result = {
           response: errorResponse(413, 'RequestEntityTooLargeException', {
-            message: `The request body exceeds the limit of ${maxBodyBytes} bytes`,
+            message: `The request body exceeds the limit of ${limit} bytes`,
           }),
         }
         res.setHeader('connection', 'close')

@@ -529,6 +529,40 @@ export interface InspectorFindingStore {
   lastChangeSeq(): Promise<number>
 }
 
+/**
+ * One log object the ingestion read, as the processed-object ledger keeps it. `location` names the
+ * object: `s3://bucket/key` for the object store, `file://<absolute path>` for a file a client sent.
+ */
+export interface ProcessedObject {
+  readonly location: string
+  /** Bytes of the object as stored (compressed size for gzip objects). */
+  readonly size: number
+  /** The object's last modification, epoch milliseconds. */
+  readonly lastModifiedMs: number
+  /** The log source it was read as, when it held any record. */
+  readonly source?: string
+  /** Records read from it. */
+  readonly events: number
+  /** Records that could not be read. */
+  readonly malformed: number
+  /** When it was ingested, epoch milliseconds. */
+  readonly processedAtMs: number
+}
+
+/**
+ * The processed-object ledger: which log objects ingestion has already read, so that following a
+ * folder or a bucket prefix never reads the same object twice. An object counts as processed when
+ * its location, size and last-modified time all match a ledger entry.
+ */
+export interface IngestLedgerStore {
+  /** The ledger entry of `location`, or undefined. */
+  get(location: string): Promise<ProcessedObject | undefined>
+  /** Records (or replaces) the entry of `object.location`. */
+  put(object: ProcessedObject): Promise<void>
+  /** How many objects the ledger holds. */
+  count(): Promise<number>
+}
+
 /** Everything a running Vigil keeps. */
 export interface Storage {
   readonly detectors: DetectorStore
@@ -538,6 +572,8 @@ export interface Storage {
   readonly inspectorAccounts: InspectorAccountStore
   readonly idempotency: IdempotencyStore
   readonly outputs: OutputStateStore
+  /** Log objects the detection ingestion has read. */
+  readonly ingestLedger: IngestLedgerStore
   /** Flushes and closes the database. */
   close(): void
 }

@@ -8,6 +8,11 @@
  * per-event path touches no storage), the coalescing of detections with the same aggregation key
  * before recording, and the run summary.
  *
+ * Sources: CloudTrail, VPC Flow Logs, Route 53 Resolver query logs (DNS) and Kubernetes audit logs
+ * are attributed by default (`source-attribution.ts`); the Kubernetes attribution resolves the run's
+ * default cluster through the `kubernetesClusters` option. A run reads one object's entries with
+ * one `LogObjectContext` (its name, S3 key hints and EKS cluster), given to `run`.
+ *
  * Coalescing: detections are held per (scope, aggregation key) until `flushEvery` keys are pending
  * or the run ends, then recorded with at most two calls per key — the earliest occurrence (so the
  * finding's `eventFirstSeen` is right) and the latest one carrying the remaining occurrences (so
@@ -23,9 +28,14 @@ import type {
   ThreatListLookup,
 } from './detector.js'
 import { featureEnabled, type DetectorStates } from './detector-states.js'
+import type { KubernetesClusters } from './enrichment/kubernetes-clusters.js'
 import type { FindingContent } from './finding-wire.js'
+import type { LogObjectContext } from './object-context.js'
 import {
   cloudTrailAttribution,
+  createDnsAttribution,
+  createVpcFlowAttribution,
+  kubernetesAuditAttribution,
   SKIP_REASONS,
   type Attribution,
   type SkipReason,
@@ -59,6 +69,7 @@ export interface ThreatListProvider {
 }
 
 export type { AnyDetector } from './detector.js'
+export type { LogObjectContext } from './object-context.js'
 
 /** Options of the engine. */
 export interface DetectionEngineOptions {
@@ -68,8 +79,13 @@ export interface DetectionEngineOptions {
   readonly record: RecordActivity
   /** Trusted/threat lists; without it no list matches. */
   readonly threatLists?: ThreatListProvider
-  /** Attribution per source; CloudTrail's is built in. */
+  /** Attribution per source, replacing the built-in ones (every source has one built in). */
   readonly attribution?: Partial<{ [S in LogSource]: SourceAttribution<S> }>
+  /**
+   * The declared EKS clusters: the built-in Kubernetes attribution attributes objects whose context
+   * names no cluster to the default one.
+   */
+  readonly kubernetesClusters?: KubernetesClusters
   /** Pending aggregation keys before recording (default 1,000). */
   readonly flushEvery?: number
   /** Event ids remembered to drop duplicate deliveries (default 100,000; 0 turns it off). */
@@ -151,8 +167,16 @@ const ALL_FEATURES: readonly DataSourceFeature[] = [
   'EKS_AUDIT_LOGS',
 ]
 
-const BUILT_IN_ATTRIBUTION: Partial<{ [S in LogSource]: SourceAttribution<S> }> = {
-  cloudtrail: cloudTrailAttribution,
+/** The built-in attribution of every source (one instance per engine: they cache). */
+function builtInAttribution(clusters: KubernetesClusters | undefined): {
+  [S in LogSource]: SourceAttribution<S>
+} {
+  return {
+    cloudtrail: cloudTrailAttribution,
+    'vpc-flow': createVpcFlowAttribution(),
+    dns: createDnsAttribution(),
+    'k8s-audit': kubernetesAuditAttribution(clusters ? { clusters } : {}),
+  }
 }
 
 /** Runs detectors over log entries and records their findings. */
@@ -175,9 +199,10 @@ export class DetectionEngine {
     this.#options = options
     this.#flushEvery = Math.max(1, options.flushEvery ?? 1000)
     this.#dedupeLimit = Math.max(0, options.dedupeEventIds ?? 100_000)
-    this.#attribution = { ...BUILT_IN_ATTRIBUTION, ...options.attribution } as Partial<
-      Record<LogSource, SourceAttribution<LogSource>>
-    >
+    this.#attribution = {
+      ...builtInAttribution(options.kubernetesClusters),
+      ...options.attribution,
+    } as Partial<Record<LogSource, SourceAttribution<LogSource>>>
     const ids = new Set<string>()
     for (const detector of options.detectors) {
       if (ids.has(detector.id)) throw new Error(`two detectors have the id ${detector.id}`)
@@ -198,13 +223,16 @@ export class DetectionEngine {
 
   /**
    * Reads every entry (single entries or batches, as `LogObjectReader.batches()` yields them),
-   * records the detections and returns what happened. Detector state (windows, baselines) lives in
-   * the detectors and carries over to the next run; detector states and threat lists are read once
-   * per scope per run.
+   * records the detections and returns what happened. `context` is the object the entries come
+   * from (name, S3 key hints, EKS cluster), for attributions of records that do not carry their
+   * whole scope; without it attributions read their `currentObject`, if any. Detector state
+   * (windows, baselines) lives in the detectors and carries over to the next run; detector states
+   * and threat lists are read once per scope per run.
    */
   async run(
     entries:
       AsyncIterable<LogEntry | readonly LogEntry[]> | Iterable<LogEntry | readonly LogEntry[]>,
+    context?: LogObjectContext,
   ): Promise<DetectionSummary> {
     const counters: Counters = {
       eventsRead: 0,
@@ -223,6 +251,9 @@ export class DetectionEngine {
     }
     const scopes = new Map<string, ScopeState>()
     const pending = new Map<string, Pending>()
+    /** The scope key of the last attributed scope object (attributions reuse scope objects). */
+    let lastScope: Scope | undefined
+    let lastScopeKey = ''
     /** Reads one entry; returns a promise only when its scope's state must be loaded first. */
     const handle = (entry: LogEntry): Promise<void> | undefined => {
       counters.eventsRead++
@@ -232,7 +263,7 @@ export class DetectionEngine {
         counters.skipped['source-not-analyzed']++
         return undefined
       }
-      const attributed = attribution.attribute(entry.record)
+      const attributed = attribution.attribute(entry.record, context)
       if (typeof attributed === 'string') {
         counters.skipped[attributed]++
         return undefined
@@ -246,7 +277,11 @@ export class DetectionEngine {
         this.#remember(id)
       }
       const { scope } = attributed
-      const scopeKey = `${scope.accountId}\u0000${scope.region}`
+      if (scope !== lastScope) {
+        lastScope = scope
+        lastScopeKey = `${scope.accountId}\u0000${scope.region}`
+      }
+      const scopeKey = lastScopeKey
       const state = scopes.get(scopeKey)
       if (state === undefined) {
         return this.#loadScope(scope).then((loaded) => {
@@ -275,13 +310,25 @@ export class DetectionEngine {
         return
       }
       counters.eventsAnalyzed++
-      const event = {
-        source: entry.source,
-        record: entry.record,
-        scope,
-        eventTimeMs: attributed.eventTimeMs,
-        feature: attributed.feature,
-      } as DetectorEvent
+      // Two literals rather than a spread: this runs for every event.
+      const event = (
+        attributed.cluster === undefined
+          ? {
+              source: entry.source,
+              record: entry.record,
+              scope,
+              eventTimeMs: attributed.eventTimeMs,
+              feature: attributed.feature,
+            }
+          : {
+              source: entry.source,
+              record: entry.record,
+              scope,
+              eventTimeMs: attributed.eventTimeMs,
+              feature: attributed.feature,
+              cluster: attributed.cluster,
+            }
+      ) as DetectorEvent
       for (const detector of detectors) {
         if (!detector.features.includes(attributed.feature)) continue
         let detection: Detection | undefined

@@ -8,6 +8,7 @@
  * state, trusted lists and recording (`detection-engine.ts`).
  */
 import type { Scope } from '../../storage/ports.js'
+import type { KubernetesClusterDetails } from './enrichment/kubernetes-clusters.js'
 import type { FindingContent } from './finding-wire.js'
 import type { LogEntry, LogSource } from './sources/index.js'
 import type { ThreatListMatch } from './threat-lists/threat-list-matcher.js'
@@ -33,6 +34,8 @@ export interface DetectorEvent<S extends LogSource = LogSource> {
   readonly eventTimeMs: number
   /** The detector feature that had to be enabled for the event to be analysed. */
   readonly feature: DataSourceFeature
+  /** The EKS cluster of a `k8s-audit` event (attribution found it); absent for other sources. */
+  readonly cluster?: KubernetesClusterDetails
 }
 
 /** The trusted/threat list lookups of a scope (`ThreatListMatcher` satisfies it). */

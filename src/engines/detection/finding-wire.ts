@@ -9,16 +9,22 @@
 import type * as gd from '../../services/guardduty/generated/types.js'
 
 /**
- * The wire form of an SDK-form model type: member names with their first letter lower-cased (the
- * model's `jsonName` for every shape detectors use), timestamps (`Date`) as epoch **seconds**, lists
- * and maps element by element. Optional members stay optional.
+ * The wire name of an SDK-form member: its first letter lower-cased, which is the model's
+ * `jsonName` for every shape detectors use except `KubernetesApiCallAction.SourceIps`
+ * (`sourceIPs`).
+ */
+export type WireName<K extends string> = K extends 'SourceIps' ? 'sourceIPs' : Uncapitalize<K>
+
+/**
+ * The wire form of an SDK-form model type: member names as `WireName` spells them, timestamps
+ * (`Date`) as epoch **seconds**, lists and maps element by element. Optional members stay optional.
  */
 export type WireOf<T> = T extends Date
   ? number
   : T extends readonly (infer U)[]
     ? WireOf<U>[]
     : T extends object
-      ? { [K in keyof T as K extends string ? Uncapitalize<K> : never]: WireOf<T[K]> }
+      ? { [K in keyof T as K extends string ? WireName<K> : never]: WireOf<T[K]> }
       : T
 
 /** `Finding` in wire form. */
@@ -41,6 +47,22 @@ export type WireS3BucketDetail = WireOf<gd.S3BucketDetail>
 export type WireInstanceDetails = WireOf<gd.InstanceDetails>
 /** `Evidence` in wire form. */
 export type WireEvidence = WireOf<gd.Evidence>
+/** `EksClusterDetails` in wire form (its `createdAt` is epoch seconds). */
+export type WireEksClusterDetails = WireOf<gd.EksClusterDetails>
+/** `KubernetesDetails` in wire form. */
+export type WireKubernetesDetails = WireOf<gd.KubernetesDetails>
+/** `KubernetesWorkloadDetails` in wire form. */
+export type WireKubernetesWorkloadDetails = WireOf<gd.KubernetesWorkloadDetails>
+/** `Container` in wire form. */
+export type WireContainer = WireOf<gd.Container>
+/** `KubernetesApiCallAction` in wire form (`sourceIPs`). */
+export type WireKubernetesApiCallAction = WireOf<gd.KubernetesApiCallAction>
+/** `NetworkConnectionAction` in wire form. */
+export type WireNetworkConnectionAction = WireOf<gd.NetworkConnectionAction>
+/** `PortProbeDetail` in wire form. */
+export type WirePortProbeDetail = WireOf<gd.PortProbeDetail>
+/** `DnsRequestAction` in wire form. */
+export type WireDnsRequestAction = WireOf<gd.DnsRequestAction>
 
 /** The `service` members a detector sets; the aggregator adds name, detector id, count, times. */
 export type FindingServiceContent = Omit<

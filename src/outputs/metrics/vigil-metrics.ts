@@ -10,6 +10,10 @@
  *   (`outcome` `created` | `updated`);
  * - `vigil_findings_imported_total{service}` — findings loaded by import;
  * - `vigil_events_delivered_total{sink}`, `vigil_events_dead_lettered_total{sink}`;
+ * - `vigil_ingest_objects_total{source,status}` (`status` `ingested` | `already_processed` |
+ *   `failed`), `vigil_ingest_events_total{source}`, `vigil_ingest_bytes_total{source}`
+ *   (decompressed), `vigil_ingest_malformed_total{source}` and the histogram
+ *   `vigil_ingest_duration_seconds{source}` for log objects read by the detection ingestion;
  * - the process metrics prom-client collects by default (`process_*`, `nodejs_*`).
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
@@ -63,6 +67,38 @@ export class VigilMetrics {
     registers: [this.registry],
   })
 
+  readonly #ingestObjects = new Counter({
+    name: 'vigil_ingest_objects_total',
+    help: 'Log objects the detection ingestion read, skipped as already processed, or failed to read.',
+    labelNames: ['source', 'status'] as const,
+    registers: [this.registry],
+  })
+  readonly #ingestEvents = new Counter({
+    name: 'vigil_ingest_events_total',
+    help: 'Log records read by the detection ingestion.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  })
+  readonly #ingestBytes = new Counter({
+    name: 'vigil_ingest_bytes_total',
+    help: 'Decompressed log bytes read by the detection ingestion.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  })
+  readonly #ingestMalformed = new Counter({
+    name: 'vigil_ingest_malformed_total',
+    help: 'Log records the detection ingestion could not read.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  })
+  readonly #ingestDuration = new Histogram({
+    name: 'vigil_ingest_duration_seconds',
+    help: 'Time to read one log object through the detection engine, seconds.',
+    labelNames: ['source'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
+    registers: [this.registry],
+  })
+
   constructor() {
     collectDefaultMetrics({ register: this.registry })
   }
@@ -89,6 +125,28 @@ export class VigilMetrics {
   eventsDelivered(sink: string, delivered: number, deadLettered: number): void {
     this.#delivered.inc({ sink }, delivered)
     this.#deadLettered.inc({ sink }, deadLettered)
+  }
+
+  /**
+   * Counts one log object of the ingestion. `source` is the log source (`unknown` when the object
+   * could not be read); `seconds` the time it took.
+   */
+  objectIngested(
+    source: string,
+    status: 'ingested' | 'already_processed' | 'failed',
+    facts: { events: number; bytes: number; malformed: number; seconds: number } = {
+      events: 0,
+      bytes: 0,
+      malformed: 0,
+      seconds: 0,
+    },
+  ): void {
+    this.#ingestObjects.inc({ source, status })
+    if (status !== 'ingested') return
+    this.#ingestEvents.inc({ source }, facts.events)
+    this.#ingestBytes.inc({ source }, facts.bytes)
+    this.#ingestMalformed.inc({ source }, facts.malformed)
+    this.#ingestDuration.observe({ source }, facts.seconds)
   }
 
   /** The exposition text and its content type. */

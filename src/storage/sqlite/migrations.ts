@@ -225,4 +225,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX output_dead_letter_by_output ON output_dead_letter (output, id);
     `,
   },
+  {
+    version: 7,
+    description: 'Processed-object ledger of the detection ingestion',
+    sql: `
+      -- One row per log object ingestion has read: s3://bucket/key or file://<absolute path>.
+      -- An object is processed when location, size (bytes) and modified_at (epoch ms) all match.
+      CREATE TABLE ingest_object (
+        location     TEXT    NOT NULL PRIMARY KEY,
+        size         INTEGER NOT NULL,
+        modified_at  INTEGER NOT NULL,
+        source       TEXT,
+        events       INTEGER NOT NULL,
+        malformed    INTEGER NOT NULL,
+        processed_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ]

@@ -21,6 +21,7 @@ import type {
 } from '../ports.js'
 import { MIGRATIONS, type Migration } from './migrations.js'
 import { SqliteFindingStore } from './sqlite-finding-store.js'
+import { SqliteIngestLedgerStore } from './sqlite-ingest-ledger-store.js'
 import { SqliteInspectorFindingStore } from './sqlite-inspector-finding-store.js'
 import { SqliteOutputStateStore } from './sqlite-output-state-store.js'
 import { SqliteResourceStore } from './sqlite-resource-store.js'
@@ -67,6 +68,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     inspectorAccounts: new SqliteInspectorAccountStore(db),
     idempotency: new SqliteIdempotencyStore(db, now),
     outputs: new SqliteOutputStateStore(db, now),
+    ingestLedger: new SqliteIngestLedgerStore(db),
     close: () => db.close(),
   }
 }

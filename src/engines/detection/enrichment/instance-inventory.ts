@@ -1,15 +1,17 @@
 /**
  * The EC2 inventory the credential-exfiltration detector asks "which addresses are this instance's
- * own?" and "is this address one of the account's egress addresses?". This module owns the port and
- * an in-memory implementation filled from two places:
+ * own?" and "is this address one of the account's egress addresses?", and the flow-log detectors
+ * ask "which instance is this network interface attached to?". This module owns the port and an
+ * in-memory implementation filled from two places:
  *
- * - **learned** from CloudTrail: `RunInstances` responses (private IPv4 and IPv6 addresses and any
- *   public address of each instance's interfaces), `AssociateAddress` requests that name a public
- *   IP, `AllocateAddress` responses (Elastic IPs) and `CreateNatGateway` responses (NAT gateway
- *   public IPs) — only from successful calls;
+ * - **learned** from CloudTrail: `RunInstances` responses (private IPv4 and IPv6 addresses, any
+ *   public address and the network interface ids of each instance's interfaces),
+ *   `AttachNetworkInterface` requests, `AssociateAddress` requests that name a public IP,
+ *   `AllocateAddress` responses (Elastic IPs) and `CreateNatGateway` responses (NAT gateway public
+ *   IPs) — only from successful calls;
  * - **supplied** by the operator: `aws ec2 describe-instances` output, or Vigil's own
- *   `{"instances": [{accountId, region, instanceId, addresses}], "accountAddresses": [{accountId,
- *   region, address}]}`.
+ *   `{"instances": [{accountId, region, instanceId, addresses, networkInterfaces}],
+ *   "accountAddresses": [{accountId, region, address}]}` (`networkInterfaces`: `eni-…` ids).
  *
  * Addresses are kept in canonical text. The inventory is per scope (account, Region). An
  * instance's addresses are **complete** when the operator supplied them or a public address of the
@@ -39,6 +41,11 @@ export interface InstanceInventory {
    */
   isAccountAddress(scope: Scope, ip: string): boolean
   /**
+   * The instance a network interface (`eni-…`) is attached to, or undefined when unknown.
+   * Optional: an inventory that knows no interfaces need not answer.
+   */
+  instanceOfInterface?(scope: Scope, interfaceId: string): string | undefined
+  /**
    * Learns from one CloudTrail record of the scope (see the module comment); returns whether it
    * taught anything. Optional: an inventory fed only by the operator need not learn.
    */
@@ -48,6 +55,7 @@ export interface InstanceInventory {
 /** Event names `learn` reads. */
 export const INVENTORY_EVENT_NAMES: ReadonlySet<string> = new Set([
   'RunInstances',
+  'AttachNetworkInterface',
   'AssociateAddress',
   'AllocateAddress',
   'CreateNatGateway',
@@ -80,6 +88,8 @@ interface KnownInstance {
 interface ScopeInventory {
   readonly instances: Map<string, KnownInstance>
   readonly accountAddresses: Set<string>
+  /** Network interface id → instance id. */
+  readonly interfaces: Map<string, string>
 }
 
 /** An inventory held in memory. */
@@ -90,7 +100,7 @@ export class MemoryInstanceInventory implements InstanceInventory {
     const key = `${scope.accountId}\u0000${scope.region}`
     let found = this.#scopes.get(key)
     if (found === undefined) {
-      found = { instances: new Map(), accountAddresses: new Set() }
+      found = { instances: new Map(), accountAddresses: new Set(), interfaces: new Map() }
       this.#scopes.set(key, found)
     }
     return found
@@ -125,6 +135,18 @@ export class MemoryInstanceInventory implements InstanceInventory {
       added++
     }
     return added
+  }
+
+  /** Records that the network interface is attached to the instance; returns whether it is new. */
+  addInterface(scope: Scope, interfaceId: string, instanceId: string): boolean {
+    const interfaces = this.#scope(scope).interfaces
+    if (interfaces.get(interfaceId) === instanceId) return false
+    interfaces.set(interfaceId, instanceId)
+    return true
+  }
+
+  instanceOfInterface(scope: Scope, interfaceId: string): string | undefined {
+    return this.#scopes.get(`${scope.accountId}\u0000${scope.region}`)?.interfaces.get(interfaceId)
   }
 
   /** Records an address as one of the account's egress addresses (Elastic IP, NAT gateway). */
@@ -163,9 +185,18 @@ export class MemoryInstanceInventory implements InstanceInventory {
           const id = text(instance.instanceId)
           if (id === undefined) continue
           this.addInstance(scope, id, instanceAddresses(instance))
+          for (const eni of itemsOf(instance.networkInterfaceSet)) {
+            const eniId = isObject(eni) ? text(eni.networkInterfaceId) : undefined
+            if (eniId !== undefined) this.addInterface(scope, eniId, id)
+          }
           learned = true
         }
         return learned
+      }
+      case 'AttachNetworkInterface': {
+        const id = text(request.instanceId)
+        const eniId = text(request.networkInterfaceId)
+        return id !== undefined && eniId !== undefined && this.addInterface(scope, eniId, id)
       }
       case 'AssociateAddress': {
         const id = text(request.instanceId)
@@ -220,6 +251,11 @@ export class MemoryInstanceInventory implements InstanceInventory {
         ? entry.addresses.filter((a) => typeof a === 'string')
         : []
       this.addInstance(scope, id, addresses, true)
+      if (Array.isArray(entry.networkInterfaces)) {
+        for (const eniId of entry.networkInterfaces) {
+          if (typeof eniId === 'string' && eniId !== '') this.addInterface(scope, eniId, id)
+        }
+      }
       count++
     }
     for (const entry of (value.accountAddresses as unknown[] | undefined) ?? []) {
@@ -261,6 +297,8 @@ export class MemoryInstanceInventory implements InstanceInventory {
           ? instance.NetworkInterfaces
           : []) {
           if (!isObject(eni)) continue
+          const eniId = text(eni.NetworkInterfaceId)
+          if (eniId !== undefined) this.addInterface(scope, eniId, id)
           for (const key of ['PrivateIpAddress']) {
             const address = text(eni[key])
             if (address !== undefined) addresses.push(address)

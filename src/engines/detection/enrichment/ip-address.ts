@@ -4,7 +4,9 @@
  * `ec2.amazonaws.com` or `AWS Internal`), its canonical text, and whether it is publicly routable.
  * This module owns that classification (delegated to ipaddr.js), including the tolerance for
  * anonymised logs whose IPv4 octets carry leading zeros (`08.1.250.216`): such text is still an
- * IPv4 address for the finding, but never matches a list or a range.
+ * IPv4 address for the finding, but never matches a list or a range. For the flow-log hot path it
+ * also reads strict IPv4 text as a 32-bit integer and classifies it as public or not without
+ * allocating (`ipv4ToInt`, `isPublicIpv4`, agreeing with ipaddr.js's special ranges).
  */
 import ipaddr from 'ipaddr.js'
 
@@ -70,4 +72,67 @@ export function networkPrefix(info: IpAddressInfo): string | undefined {
   }
   const parts = ipaddr.IPv6.parse(info.canonical).parts
   return `${(parts[0] ?? 0).toString(16)}:${(parts[1] ?? 0).toString(16)}/32`
+}
+
+/** Reads a strict dotted-quad IPv4 address as an unsigned 32-bit integer, or -1. */
+export function ipv4ToInt(text: string): number {
+  const length = text.length
+  if (length < 7 || length > 15) return -1
+  let value = 0
+  let octet = 0
+  let digits = 0
+  let dots = 0
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1
+      value = value * 256 + octet
+      octet = 0
+      digits = 0
+      dots++
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return -1 // leading zero
+      octet = octet * 10 + (c - 48)
+      if (octet > 255) return -1
+      digits++
+    } else {
+      return -1
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1
+  return value * 256 + octet
+}
+
+/** `[network, prefix length]` of the IPv4 ranges ipaddr.js does not call `unicast`. */
+const NON_PUBLIC: readonly (readonly [string, number])[] = [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.31.196.0', 24],
+  ['192.52.193.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['192.175.48.0', 24],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 3], // multicast 224/4 and reserved 240/4 (broadcast included)
+]
+
+const RANGES: readonly (readonly [number, number])[] = NON_PUBLIC.map(([network, bits]) => {
+  const size = 2 ** (32 - bits)
+  const start = ipv4ToInt(network)
+  return [start, start + size] as const
+})
+
+/** Whether an IPv4 address (as `ipv4ToInt` reads it) is publicly routable. */
+export function isPublicIpv4(address: number): boolean {
+  // Most addresses in flow logs are 10/8 or public; the first range check settles 10/8.
+  for (const [start, end] of RANGES) if (address >= start && address < end) return false
+  return address >= 0
 }

@@ -6,7 +6,7 @@
  * `Published` and `LastStatus` lines). Without a list, no Tor finding is ever raised.
  */
 import { readFile } from 'node:fs/promises'
-import { readIpAddress } from './ip-address.js'
+import { ipv4ToInt, readIpAddress } from './ip-address.js'
 
 /** The port: is this address a Tor exit node? */
 export interface TorExitNodeLookup {
@@ -54,6 +54,9 @@ export class TorExitNodes implements TorExitNodeLookup {
   }
 
   isExitNode(ip: string): boolean {
+    // A strict dotted quad is its own canonical text: one set lookup, no parsing.
+    if (this.#addresses.has(ip)) return true
+    if (ipv4ToInt(ip) >= 0) return false
     const canonical = readIpAddress(ip)?.canonical
     return canonical !== undefined && this.#addresses.has(canonical)
   }

@@ -3,7 +3,9 @@
  * builders checked by the real record reader, an in-memory `record` function that aggregates like
  * `FindingAggregator` (id from scope + key, count, first/last seen, latest details) and completes
  * each finding with the members the aggregator adds, the wire checks every produced finding must
- * pass (`decodeWire` and the strict model walk), and a one-call runner.
+ * pass (`decodeWire` and the strict model walk), and one-call runners (CloudTrail records, or log
+ * entries of any source with the run's `LogObjectContext`). Flow-log, Resolver and audit-event
+ * builders are in `records.ts`.
  */
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
@@ -18,6 +20,7 @@ import {
   type DetectionActivity,
   type DetectionEngineOptions,
   type DetectionSummary,
+  type LogObjectContext,
   type RecordedActivity,
 } from '../detection-engine.js'
 import { enabledDetector, staticDetectorStates, type DetectorStates } from '../detector-states.js'
@@ -202,4 +205,48 @@ export async function runDetectors(
   const findings = recorder.all()
   for (const finding of findings) assertWireFinding(finding)
   return { summary, recorder, findings }
+}
+
+/**
+ * Runs `detectors` over log entries of any source (every feature enabled, `EKS_AUDIT_LOGS`
+ * included, unless `detectorStates` says otherwise) with the run's `context`, checks every
+ * finding's wire form, and returns the run.
+ */
+export async function runEntries(
+  detectors: readonly AnyDetector[],
+  entries:
+    readonly (LogEntry | readonly LogEntry[])[] | AsyncIterable<LogEntry | readonly LogEntry[]>,
+  options: Partial<Omit<DetectionEngineOptions, 'detectors' | 'record'>> & {
+    readonly detectorStates?: DetectorStates
+    readonly recorder?: MemoryRecorder
+    readonly context?: LogObjectContext
+    /** An engine to reuse (its detectors and state), built with `recorder`; `detectors` is then ignored. */
+    readonly engine?: DetectionEngine
+  } = {},
+): Promise<DetectorRun & { readonly engine: DetectionEngine }> {
+  const recorder = options.recorder ?? new MemoryRecorder()
+  const { context, engine: given, ...engineOptions } = options
+  const engine =
+    given ??
+    new DetectionEngine({
+      ...engineOptions,
+      detectors,
+      detectorStates:
+        options.detectorStates ??
+        staticDetectorStates(
+          {},
+          enabledDetector('d1', [
+            'CLOUD_TRAIL',
+            'S3_DATA_EVENTS',
+            'FLOW_LOGS',
+            'DNS_LOGS',
+            'EKS_AUDIT_LOGS',
+          ]),
+        ),
+      record: recorder.record,
+    })
+  const summary = await engine.run(entries, context)
+  const findings = recorder.all()
+  for (const finding of findings) assertWireFinding(finding)
+  return { summary, recorder, findings, engine }
 }

@@ -6,6 +6,7 @@
  * address range into CIDR blocks, and the 32-bit integer form of addresses the matcher hashes on.
  */
 import ipaddr from 'ipaddr.js'
+import { ipv4ToInt } from '../enrichment/ip-address.js'
 
 /** The outcome of reading one value: an accepted entry of one of three kinds, or a refusal. */
 export type ThreatListEntryReading =
@@ -127,20 +128,14 @@ export function normalizeDomain(text: string): string | undefined {
 
 /**
  * The address as an unsigned 32-bit integer, or `undefined` unless `text` is a strict dotted quad:
- * the format ipaddr.js's `isValidFourPartDecimal` accepts (four decimal octets, no leading zeros),
- * checked here with the same pattern before a single ipaddr.js parse, since the matcher calls this
- * once per event.
+ * the format ipaddr.js's `isValidFourPartDecimal` accepts (four decimal octets 0–255, no leading
+ * zeros), read character by character without allocating, since the matcher calls this once per
+ * event (flow-log records included).
  */
 export function ipv4ToUint32(text: string): number | undefined {
-  if (!DOTTED_QUAD.test(text)) return undefined
-  try {
-    return octetsToUint32(ipaddr.IPv4.parse(text).octets)
-  } catch {
-    return undefined // an octet above 255
-  }
+  const address = ipv4ToInt(text)
+  return address < 0 ? undefined : address
 }
-
-const DOTTED_QUAD = /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/
 
 /**
  * The network mask of a prefix length as an unsigned 32-bit integer (`/0` is 0). `network & mask`
