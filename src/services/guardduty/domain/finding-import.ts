@@ -14,6 +14,7 @@
  * `service.detectorId` are rewritten to it; `id`, `createdAt`, `updatedAt`, counts, archived state and
  * feedback are kept. Suppression rules are not applied (the export carries the archived state).
  */
+import { objectLines } from '../../../protocol/json-object-lines.js'
 import { readDocument } from '../../../protocol/read-document.js'
 import type { Scope, StoredFinding } from '../../../storage/ports.js'
 import { schema } from '../generated/schema.js'
@@ -34,30 +35,6 @@ export interface ParsedImport {
 type Json = Record<string, unknown>
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
-
-/** Lines (1-based) where each object opening at nesting depth `depth` starts. */
-function objectLines(text: string, depth: number): number[] {
-  const lines: number[] = []
-  let line = 1
-  let level = 0
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 10) line++
-    if (inString) {
-      if (c === 92)
-        i++ // backslash: skip the escaped character
-      else if (c === 34) inString = false
-      continue
-    }
-    if (c === 34) inString = true
-    else if (c === 123 || c === 91) {
-      if (c === 123 && level === depth) lines.push(line)
-      level++
-    } else if (c === 125 || c === 93) level--
-  }
-  return lines
-}
 
 function isEvent(v: Json): boolean {
   return 'detail' in v && ('detail-type' in v || v.source === 'aws.guardduty')

@@ -18,6 +18,7 @@
  * account reads (its associated members, for a delegated administrator), and the region of its ARN the
  * importing region; others are reported and skipped.
  */
+import { objectLines } from '../../../protocol/json-object-lines.js'
 import { readDocument } from '../../../protocol/read-document.js'
 import type { Scope, StoredInspectorFinding } from '../../../storage/ports.js'
 import { schema } from '../generated/schema.js'
@@ -52,30 +53,6 @@ const US_DATE = /^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M$/
 export function parseFindingArn(arn: string): { region: string; accountId: string } | undefined {
   const [, region, accountId] = FINDING_ARN.exec(arn) ?? []
   return region && accountId ? { region, accountId } : undefined
-}
-
-/** Lines (1-based) where each object opening at nesting depth `depth` starts. */
-function objectLines(text: string, depth: number): number[] {
-  const lines: number[] = []
-  let line = 1
-  let level = 0
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 10) line++
-    if (inString) {
-      if (c === 92)
-        i++ // backslash: skip the escaped character
-      else if (c === 34) inString = false
-      continue
-    }
-    if (c === 34) inString = true
-    else if (c === 123 || c === 91) {
-      if (c === 123 && level === depth) lines.push(line)
-      level++
-    } else if (c === 125 || c === 93) level--
-  }
-  return lines
 }
 
 function isEvent(v: Json): boolean {
