@@ -10,6 +10,7 @@
  * the number of groups per type and the one-time rebuild of the counters when their definition
  * changes.
  */
+import { parseFilterCriteria } from '../src/services/inspector2/domain/finding-criteria.js'
 import Database from 'better-sqlite3'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -271,6 +272,26 @@ export async function runInspectorAggregationsBench(
     }
     return samples
   }
+  // ListFindings with three filters and a sort, first page of 50.
+  const listFilter = parseFilterCriteria({
+    findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }],
+    severity: [
+      { comparison: 'EQUALS', value: 'CRITICAL' },
+      { comparison: 'EQUALS', value: 'HIGH' },
+    ],
+    resourceType: [{ comparison: 'EQUALS', value: 'AWS_ECR_CONTAINER_IMAGE' }],
+  })
+  const listSamples: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now()
+    await storage.inspectorFindings.query({
+      scopes,
+      filter: listFilter,
+      sort: { key: 'inspectorScore', order: 'DESC' },
+      limit: 50,
+    })
+    listSamples.push(performance.now() - t)
+  }
   const types = Object.keys(FILTERED) as i2.AggregationType[]
   const rows: string[] = []
   const all: number[] = []
@@ -324,6 +345,9 @@ export async function runInspectorAggregationsBench(
   const size = statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0)
   rmSync(dir, { recursive: true, force: true })
 
+  console.log(
+    `\nInspector ListFindings, 3 filters (status, severity, resource type) + sort by inspectorScore, all 4 accounts: p50 / p99 ${percentile(listSamples, 50).toFixed(1)} / ${percentile(listSamples, 99).toFixed(1)} ms; bulk insert ${Math.round(count / insertSeconds).toLocaleString('en')} findings/s`,
+  )
   console.log(
     `\nInspector finding aggregations — ${count.toLocaleString('en')} synthetic findings across ${ACCOUNTS.length} accounts (SQLite file, WAL), first page of 100 groups, ${RUNS} runs each, p50 / p99 ms`,
   )
