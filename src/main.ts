@@ -168,6 +168,11 @@ export async function startVigil(
     now: () => clock.now(),
     onDelivered: (sink, delivered, dead) => metrics.eventsDelivered(sink, delivered, dead),
   })
+  metrics.backlogFrom(async () =>
+    (await dispatcher.status()).flatMap((s) =>
+      s.feeds.map((f) => ({ sink: s.name, feed: f.feed, backlog: f.backlog })),
+    ),
+  )
   const findingAggregator = new FindingAggregator(storage, clock, organizations.membership, (r) => {
     metrics.findingRecorded('guardduty', r.created)
     dispatcher.nudge()

@@ -161,6 +161,10 @@ test('a sink that keeps failing fills the dead letters; status lists them; repla
   })
   assert.equal(replay.status, 200, replay.text)
   assert.deepEqual(replay.json(), { delivered: 4, remaining: 0 })
+  const metrics = await (await fetch(`${server.url}/_vigil/metrics`)).text()
+  assert.match(metrics, /^vigil_events_delivered_total\{sink="all"\} 4$/m)
+  assert.match(metrics, /^vigil_events_dead_lettered_total\{sink="broken"\} 4$/m)
+  assert.match(metrics, /^vigil_outbox_backlog\{sink="all",feed="guardduty-findings"\} 0$/m)
   const unknown = await rawRequest(server.url, {
     method: 'POST',
     path: '/_vigil/outputs/replay',

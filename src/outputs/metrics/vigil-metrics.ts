@@ -9,14 +9,15 @@
  * - `vigil_findings_recorded_total{service,outcome}` — findings created or updated by the engines
  *   (`outcome` `created` | `updated`);
  * - `vigil_findings_imported_total{service}` — findings loaded by import;
- * - `vigil_events_delivered_total{sink}`, `vigil_events_dead_lettered_total{sink}`;
+ * - `vigil_events_delivered_total{sink}`, `vigil_events_dead_lettered_total{sink}`, and the gauge
+ *   `vigil_outbox_backlog{sink,feed}` (changes not yet delivered, read at each scrape);
  * - `vigil_ingest_objects_total{source,status}` (`status` `ingested` | `already_processed` |
  *   `failed`), `vigil_ingest_events_total{source}`, `vigil_ingest_bytes_total{source}`
  *   (decompressed), `vigil_ingest_malformed_total{source}` and the histogram
  *   `vigil_ingest_duration_seconds{source}` for log objects read by the detection ingestion;
  * - the process metrics prom-client collects by default (`process_*`, `nodejs_*`).
  */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 export interface RequestFacts {
   readonly service?: string | undefined
@@ -99,6 +100,21 @@ export class VigilMetrics {
     registers: [this.registry],
   })
 
+  /** Where the outbox backlog is read from at each scrape (set by the server). */
+  #backlog: (() => Promise<readonly { sink: string; feed: string; backlog: number }[]>) | undefined
+  readonly #backlogGauge = new Gauge({
+    name: 'vigil_outbox_backlog',
+    help: 'Finding changes written but not yet delivered to a sink, per change feed.',
+    labelNames: ['sink', 'feed'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      if (!this.#backlog) return
+      this.#backlogGauge.reset()
+      for (const b of await this.#backlog())
+        this.#backlogGauge.set({ sink: b.sink, feed: b.feed }, b.backlog)
+    },
+  })
+
   constructor() {
     collectDefaultMetrics({ register: this.registry })
   }
@@ -119,6 +135,11 @@ export class VigilMetrics {
   /** Counts imported findings. */
   findingsImported(service: 'guardduty' | 'inspector2', count: number): void {
     this.#imported.inc({ service }, count)
+  }
+
+  /** Sets where `vigil_outbox_backlog` reads the backlog of each sink and feed. */
+  backlogFrom(source: () => Promise<readonly { sink: string; feed: string; backlog: number }[]>) {
+    this.#backlog = source
   }
 
   /** Counts a sink's deliveries and dead letters. */
