@@ -24,6 +24,20 @@ export function regionOf(env: NodeJS.ProcessEnv): string {
   return env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'
 }
 
+/** A SigV4 signer for the `vigil` service with the credentials and Region of `env`. */
+export function vigilSigner(env: NodeJS.ProcessEnv): SignatureV4 {
+  return new SignatureV4({
+    service: 'vigil',
+    region: regionOf(env),
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'test',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'test',
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    },
+    sha256: Hash.bind(null, 'sha256'),
+  })
+}
+
 /**
  * Sends a signed request.
  * @throws VigilError `VIGIL_UNREACHABLE` when the server cannot be reached
@@ -37,16 +51,7 @@ export async function adminRequest(
 ): Promise<AdminResponse> {
   const url = new URL(options.endpointUrl)
   const { env } = options
-  const signer = new SignatureV4({
-    service: 'vigil',
-    region: regionOf(env),
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'test',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'test',
-      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-    },
-    sha256: Hash.bind(null, 'sha256'),
-  })
+  const signer = vigilSigner(env)
   const signed = await signer.sign({
     method,
     protocol: url.protocol,

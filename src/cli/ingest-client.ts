@@ -4,14 +4,12 @@
  * file is read once to hash it (SigV4 signs the body's SHA-256, sent as `x-amz-content-sha256`) and
  * once more as the streamed body. Credentials and Region as `admin-client.ts` reads them.
  */
-import { Hash } from '@smithy/hash-node'
-import { SignatureV4 } from '@smithy/signature-v4'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { VigilError } from '../core/vigil-error.js'
-import { regionOf } from './admin-client.js'
+import { vigilSigner } from './admin-client.js'
 
 export interface IngestClientOptions {
   /** Base URL of the server, e.g. `http://127.0.0.1:4580`. */
@@ -43,16 +41,7 @@ async function send(
 ): Promise<ClientResponse> {
   const url = new URL(options.endpointUrl)
   const { env } = options
-  const signer = new SignatureV4({
-    service: 'vigil',
-    region: regionOf(env),
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'test',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'test',
-      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-    },
-    sha256: Hash.bind(null, 'sha256'),
-  })
+  const signer = vigilSigner(env)
   const headers: Record<string, string> =
     body.kind === 'json'
       ? { host: url.host, 'content-type': 'application/json' }
